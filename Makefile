@@ -1,0 +1,64 @@
+# Two commands: `make run` serves the site with demo data, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PEOPLE ?= 3000
+# The embedded setup on this machine: a generated secret, plain HTTP on the loopback address.
+RUN_ENV := SECRET_KEY_FILE=var/secret_key HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
+TEST_ARGS ?=
+
+.PHONY: run test install install-dev lint format messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+var/secret_key: | $(BIN)/python
+	mkdir -p var
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: install var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py demo_data --if-empty --people $(DEMO_PEOPLE)
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops). Staff account: make staff USERNAME=you"
+	$(RUN_ENV) exec $(BIN)/gunicorn solidarity.wsgi --config gunicorn.conf.py
+
+# A staff account with an authenticator enrolment: make staff USERNAME=anna ROLE=editor
+staff: install var/secret_key
+	$(RUN_ENV) $(BIN)/python manage.py create_staff $(USERNAME) $(if $(ROLE),--role $(ROLE),--superuser)
+
+test: install-dev
+	mkdir -p var
+	$(BIN)/python -m pytest $(TEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Needs GNU gettext; the compiled catalogues are committed so that nothing else does.
+messages: install-dev
+	cd solidarity && DJANGO_SETTINGS_MODULE=solidarity.settings_test ../$(BIN)/python ../manage.py makemessages --locale be --locale ru --locale en --no-obsolete
+	cd solidarity && DJANGO_SETTINGS_MODULE=solidarity.settings_test ../$(BIN)/python ../manage.py compilemessages
+
+bench: install-dev
+	mkdir -p var
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf var $(VENV)

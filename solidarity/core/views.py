@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+
+from solidarity.registry.models import Event, EventKind, Person, Status
+
+# The events worth telling on the home page, newest first.
+NEWS_KINDS = [
+    EventKind.RECOGNIZED,
+    EventKind.DETAINED,
+    EventKind.SENTENCED,
+    EventKind.TRANSFERRED,
+    EventKind.RELEASED,
+    EventKind.PARDONED,
+    EventKind.DIED,
+]
+
+
+@cache_control(public=True, max_age=300)
+def home(request: HttpRequest) -> HttpResponse:
+    published = Person.objects.published()
+    recent = (
+        Event.objects.filter(kind__in=NEWS_KINDS, person__is_published=True, date__lte=timezone.localdate())
+        .select_related("person", "facility")
+        .order_by("-date", "-id")[:10]
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "prisoner_count": published.filter(status=Status.POLITICAL_PRISONER).count(),
+            "women_count": published.filter(
+                status=Status.POLITICAL_PRISONER, gender=Person.Gender.FEMALE
+            ).count(),
+            "as_of": timezone.localdate(),
+            "source_name": settings.REGISTRY_SOURCE_NAME,
+            "source_url": settings.REGISTRY_SOURCE_URL,
+            "recent_events": recent,
+        },
+    )

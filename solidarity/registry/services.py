@@ -1,0 +1,101 @@
+"""Named operations on the registry. Every change to the public record goes through here or
+through the audited admin, and leaves an audit entry."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from solidarity.audit.models import AuditEntry
+from solidarity.audit.services import log_change, snapshot
+
+from . import timeline
+from .models import Event, Person
+
+
+def refresh_derived_fields(person: Person, *, today: datetime.date | None = None) -> bool:
+    """Recomputes the person's status, facility and detention start from the timeline.
+
+    Returns whether anything changed. Derived fields are caches, so this is not audited: the
+    events that caused the change are.
+    """
+    derived = timeline.derive(person.events.all(), today or timezone.localdate())
+    changed = (
+        person.status != derived.status
+        or person.current_facility_id != derived.facility_id
+        or person.imprisoned_since != derived.imprisoned_since
+    )
+    if changed:
+        person.status = derived.status
+        person.current_facility_id = derived.facility_id
+        person.imprisoned_since = derived.imprisoned_since
+        person.save(update_fields=["status", "current_facility", "imprisoned_since"])
+    return changed
+
+
+def refresh_all_derived_fields(*, people: Iterable[int] | None = None, today: datetime.date | None = None) -> int:
+    """The same for many people at once (after an import, a batch edit, or at midnight); returns
+    how many changed. Reads every event once instead of once per person."""
+    today = today or timezone.localdate()
+    events = Event.objects.only("person_id", "kind", "date", "facility_id").order_by("person_id", "date", "id")
+    persons = Person.objects.only("id", "status", "current_facility_id", "imprisoned_since")
+    if people is not None:
+        ids = list(people)
+        events = events.filter(person_id__in=ids)
+        persons = persons.filter(pk__in=ids)
+    by_person: dict[int, list[Event]] = defaultdict(list)
+    for event in events.iterator(chunk_size=5000):
+        by_person[event.person_id].append(event)
+    changed = []
+    for person in persons.iterator(chunk_size=5000):
+        derived = timeline.derive(by_person.get(person.pk, []), today)
+        if (person.status, person.current_facility_id, person.imprisoned_since) != (
+            derived.status,
+            derived.facility_id,
+            derived.imprisoned_since,
+        ):
+            person.status = derived.status
+            person.current_facility_id = derived.facility_id
+            person.imprisoned_since = derived.imprisoned_since
+            changed.append(person)
+    Person.objects.bulk_update(changed, ["status", "current_facility", "imprisoned_since"], batch_size=1000)
+    return len(changed)
+
+
+@transaction.atomic
+def record_event(
+    *,
+    person: Person,
+    kind: str,
+    date: datetime.date,
+    source_url: str = "",
+    source_citation: str = "",
+    facility=None,
+    note: str = "",
+    actor_label: str,
+    actor=None,
+) -> Event:
+    """Adds a dated, sourced event to a person's timeline, audits it and refreshes the person."""
+    event = Event(
+        person=person,
+        kind=kind,
+        date=date,
+        facility=facility,
+        note=note,
+        source_url=source_url,
+        source_citation=source_citation,
+    )
+    event.full_clean()
+    event.save()
+    log_change(
+        actor=actor,
+        actor_label=actor_label,
+        obj=event,
+        action=AuditEntry.Action.CREATE,
+        after=snapshot(event),
+        record=person,
+    )
+    refresh_derived_fields(person)
+    return event

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings module, with test-only defaults in the environment.
+
+DATABASE_URL and REDIS_URL pass through untouched, so the same suite runs embedded (SQLite,
+in-process cache) and at scale (PostgreSQL, Redis).
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123456789")
+os.environ.setdefault("HTTPS", "0")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+os.environ.setdefault("CACHE_KEY_PREFIX", f"solidarity-test-{os.getpid()}")
+
+from solidarity.settings import *  # noqa: E402, F403
+from solidarity.settings import PASSWORD_HASHERS  # noqa: E402
+
+# Argon2 is deliberately slow; tests that hash passwords don't need it to be.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F811

@@ -1,0 +1,86 @@
+import pytest
+from django.core.cache import cache
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .helpers import PASSWORD, current_code
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_password_alone_opens_no_admin_page(client, editor):
+    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_session_logged_in_without_otp_is_refused(client, editor):
+    client.force_login(editor)  # authenticated, but never verified with a one-time code
+    response = client.get("/admin/registry/person/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+def test_password_and_current_code_open_the_back_office(verified_client, editor):
+    client = verified_client(editor)
+    response = client.get("/admin/registry/person/")
+    assert response.status_code == 200
+    assert client.session.get_expire_at_browser_close() is True
+
+
+@pytest.mark.django_db
+def test_a_wrong_code_is_refused(client, editor):
+    device = TOTPDevice.objects.get(user=editor)
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    response = client.post(
+        "/admin/login/",
+        {"username": "editor", "password": PASSWORD, "otp_device": device.persistent_id, "otp_token": wrong},
+    )
+    assert response.status_code == 200
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_code(client, settings, editor):
+    device = TOTPDevice.objects.get(user=editor)
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        client.post("/admin/login/", {"username": "editor", "password": "wrong password", "otp_token": "000000"})
+    response = client.post(
+        "/admin/login/",
+        {"username": "editor", "password": PASSWORD, "otp_device": device.persistent_id,
+         "otp_token": current_code(device)},
+    )
+    assert "Too many failed attempts" in response.content.decode()
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_client_limit_counts_failures_across_accounts_without_keeping_the_address(client, settings, editor):
+    settings.LOGIN_FAILURES_PER_CLIENT = 3
+    address = "198.51.100.23"
+    for name in ("a", "b", "c"):
+        client.post("/admin/login/", {"username": name, "password": "x", "otp_token": "1"}, REMOTE_ADDR=address)
+    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD}, REMOTE_ADDR=address)
+    assert "Too many failed attempts" in response.content.decode()
+    # Another client is not affected.
+    other = client.post("/admin/login/", {"username": "editor", "password": "x"}, REMOTE_ADDR="192.0.2.1")
+    assert "Too many failed attempts" not in other.content.decode()
+    # The address is nowhere in the cache's keys or values.
+    store = getattr(cache, "_cache", None)
+    if store is not None:  # the in-process cache can be inspected; Redis is checked in test_throttle
+        assert not any(address in str(key) or address in str(value) for key, value in store.items())
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2_in_production_settings():
+    from solidarity import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"

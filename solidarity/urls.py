@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.templatetags.static import static
+from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
+from django.views.static import serve
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's); answer, don't 404.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("solidarity.core.urls")),
+    prefix_default_language=True,
+)
+
+if settings.SERVE_MEDIA:
+    # Photos uploaded by editors, served by the app in the embedded setup; a proxy serves them at scale.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
