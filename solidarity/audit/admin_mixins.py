@@ -66,8 +66,12 @@ class AuditedAdmin(admin.ModelAdmin):
         user = request.user
         for obj, state in deleted:
             log_change(
-                actor=user, actor_label=user.get_username(), obj=obj,
-                action=AuditEntry.Action.DELETE, before=state, record=record,
+                actor=user,
+                actor_label=user.get_username(),
+                obj=obj,
+                action=AuditEntry.Action.DELETE,
+                before=state,
+                record=record,
             )
         for obj in instances:
             log_change(

@@ -18,8 +18,15 @@ class EventInline(AuditedInline):
 class SentenceInline(AuditedInline):
     model = Sentence
     fields = [
-        "verdict_date", "term_months", "regime", "articles", "court", "judge",
-        "appeal_date", "source_url", "source_citation",
+        "verdict_date",
+        "term_months",
+        "regime",
+        "articles",
+        "court",
+        "judge",
+        "appeal_date",
+        "source_url",
+        "source_citation",
     ]
     autocomplete_fields = ["articles"]
 

@@ -32,11 +32,18 @@ def postal_address(facility: dict, script: str) -> str:
     also the country, for letters from abroad."""
     code = facility.get("code", {})
     if script == "cyrillic":
-        lines = [code.get("cyrillic") or facility["name"]["ru"], facility["street"]["cyrillic"],
-                 f"{facility['postal_code']}, {facility['city']['ru']}"]
+        lines = [
+            code.get("cyrillic") or facility["name"]["ru"],
+            facility["street"]["cyrillic"],
+            f"{facility['postal_code']}, {facility['city']['ru']}",
+        ]
     else:
-        lines = [code.get("latin") or facility["name"]["en"], facility["street"]["latin"],
-                 f"{facility['postal_code']} {facility['city']['en']}", facility.get("country_latin", "BELARUS")]
+        lines = [
+            code.get("latin") or facility["name"]["en"],
+            facility["street"]["latin"],
+            f"{facility['postal_code']} {facility['city']['en']}",
+            facility.get("country_latin", "BELARUS"),
+        ]
     return "\n".join(lines)
 
 
@@ -86,4 +93,6 @@ def load_country(code: str | None = None) -> LoadResult:
             part=item.get("part", ""),
             defaults=_translated("title", item["title"]),
         )
-    return LoadResult(len(data["regions"]), len(data["facility_kinds"]), len(data["facilities"]), len(data["articles"]))
+    return LoadResult(
+        len(data["regions"]), len(data["facility_kinds"]), len(data["facilities"]), len(data["articles"])
+    )

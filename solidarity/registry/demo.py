@@ -180,7 +180,8 @@ class DemoRegistry:
         country.load_country()
         for item in self.names["interests"]:
             Interest.objects.update_or_create(
-                slug=item["slug"], defaults={f"name_{code}": item["name"].get(code, "") for code in self.languages}
+                slug=item["slug"],
+                defaults={f"name_{code}": item["name"].get(code, "") for code in self.languages},
             )
         self.regions = list(Region.objects.all())
         self.region_weights = [30 if r.slug == "minsk-city" else 10 for r in self.regions]
@@ -194,7 +195,9 @@ class DemoRegistry:
         self.article_weights = [weights.get((a.number, a.part), 1) for a in self.articles]
         self.interests = list(Interest.objects.all())
 
-    def _pick_facility(self, kinds: list[str], *, female: bool, region: Region | None = None) -> Facility | None:
+    def _pick_facility(
+        self, kinds: list[str], *, female: bool, region: Region | None = None
+    ) -> Facility | None:
         candidates = [f for kind in kinds for f in self.by_kind.get(kind, [])]
         if kinds == ["colony"] or "colony" in kinds:
             candidates = [f for f in candidates if f.holds_women == female] or candidates
@@ -228,8 +231,10 @@ class DemoRegistry:
 
     def _person(self, number: int, female: bool, detained: datetime.date | None) -> Person:
         rng = self.rng
-        age = rng.choices([rng.randint(16, 17), rng.randint(18, 30), rng.randint(31, 50), rng.randint(51, 78)],
-                          weights=[1, 30, 47, 22])[0]
+        age = rng.choices(
+            [rng.randint(16, 17), rng.randint(18, 30), rng.randint(31, 50), rng.randint(51, 78)],
+            weights=[1, 30, 47, 22],
+        )[0]
         reference = detained or self.today
         birth = reference - datetime.timedelta(days=age * 365 + rng.randint(0, 364))
         description = rng.choice(self.names["descriptions"])
@@ -243,18 +248,27 @@ class DemoRegistry:
         )
         return person
 
-    def _event(self, person: Person, kind: str, date: datetime.date, facility: Facility | None = None) -> Event:
+    def _event(
+        self, person: Person, kind: str, date: datetime.date, facility: Facility | None = None
+    ) -> Event:
         return Event(person=person, kind=kind, date=date, facility=facility, source_citation=DEMO_SOURCE)
 
-    def _timeline(self, person: Person, detained: datetime.date, recognized: datetime.date | None,
-                  end: datetime.date | None, end_kind: str) -> tuple[list[Event], Sentence | None]:
+    def _timeline(
+        self,
+        person: Person,
+        detained: datetime.date,
+        recognized: datetime.date | None,
+        end: datetime.date | None,
+        end_kind: str,
+    ) -> tuple[list[Event], Sentence | None]:
         """Events from detention to the end (or today), and the sentence if one was passed."""
         rng = self.rng
         female = person.gender == Person.Gender.FEMALE
         limit = end or self.today
         events = []
-        first_place = self._pick_facility(["temporary"] if rng.random() < 0.45 else ["pretrial"],
-                                          female=female, region=person.region)
+        first_place = self._pick_facility(
+            ["temporary"] if rng.random() < 0.45 else ["pretrial"], female=female, region=person.region
+        )
         events.append(self._event(person, EventKind.DETAINED, detained, first_place))
         day = detained + datetime.timedelta(days=rng.randint(2, 10))
         if day < limit:
@@ -262,36 +276,67 @@ class DemoRegistry:
         if first_place and first_place.kind.slug == "temporary":
             day = detained + datetime.timedelta(days=rng.randint(3, 12))
             if day < limit:
-                events.append(self._event(person, EventKind.TRANSFERRED, day,
-                                          self._pick_facility(["pretrial"], female=female, region=person.region)))
+                events.append(
+                    self._event(
+                        person,
+                        EventKind.TRANSFERRED,
+                        day,
+                        self._pick_facility(["pretrial"], female=female, region=person.region),
+                    )
+                )
         if recognized and recognized <= self.today:
             events.append(self._event(person, EventKind.RECOGNIZED, recognized))
         sentence = None
         verdict = detained + datetime.timedelta(days=rng.randint(60, 330))
         if verdict < limit:
-            term_days = (end - detained).days if end and end_kind == EventKind.RELEASED else _sentence_days(rng)
+            term_days = (
+                (end - detained).days if end and end_kind == EventKind.RELEASED else _sentence_days(rng)
+            )
             months = max(6, round(term_days / 30.44))
             regime = rng.choices(
-                [Sentence.Regime.GENERAL, Sentence.Regime.ENHANCED, Sentence.Regime.STRICT,
-                 Sentence.Regime.PRISON, Sentence.Regime.OPEN, Sentence.Regime.HOME],
+                [
+                    Sentence.Regime.GENERAL,
+                    Sentence.Regime.ENHANCED,
+                    Sentence.Regime.STRICT,
+                    Sentence.Regime.PRISON,
+                    Sentence.Regime.OPEN,
+                    Sentence.Regime.HOME,
+                ],
                 weights=[40, 30, 8, 2, 14, 6],
             )[0]
             events.append(self._event(person, EventKind.SENTENCED, verdict))
-            sentence = Sentence(person=person, verdict_date=verdict, term_months=months, regime=regime,
-                                court=self.rng.choice(["Minsk City Court", "Regional court", "District court"]),
-                                source_citation=DEMO_SOURCE)
+            sentence = Sentence(
+                person=person,
+                verdict_date=verdict,
+                term_months=months,
+                regime=regime,
+                court=self.rng.choice(["Minsk City Court", "Regional court", "District court"]),
+                source_citation=DEMO_SOURCE,
+            )
             sentence.chosen_articles = self._articles()
-            place_kind = {Sentence.Regime.PRISON: ["prison"], Sentence.Regime.OPEN: ["open"],
-                          Sentence.Regime.HOME: []}.get(regime, ["colony"])
+            place_kind = {
+                Sentence.Regime.PRISON: ["prison"],
+                Sentence.Regime.OPEN: ["open"],
+                Sentence.Regime.HOME: [],
+            }.get(regime, ["colony"])
             day = verdict + datetime.timedelta(days=rng.randint(20, 75))
             if place_kind and day < limit:
-                events.append(self._event(person, EventKind.TRANSFERRED, day,
-                                          self._pick_facility(place_kind, female=female)))
+                events.append(
+                    self._event(
+                        person, EventKind.TRANSFERRED, day, self._pick_facility(place_kind, female=female)
+                    )
+                )
                 if rng.random() < 0.12:
                     day += datetime.timedelta(days=rng.randint(120, 700))
                     if day < limit:
-                        events.append(self._event(person, EventKind.TRANSFERRED, day,
-                                                  self._pick_facility(place_kind, female=female)))
+                        events.append(
+                            self._event(
+                                person,
+                                EventKind.TRANSFERRED,
+                                day,
+                                self._pick_facility(place_kind, female=female),
+                            )
+                        )
             if recognized and rng.random() < 0.03:
                 day = verdict + datetime.timedelta(days=rng.randint(90, 500))
                 if day < limit:
@@ -302,7 +347,9 @@ class DemoRegistry:
 
     def _articles(self) -> list[Article]:
         count = self.rng.choices([1, 2, 3], weights=[60, 30, 10])[0]
-        return list({a.pk: a for a in self.rng.choices(self.articles, weights=self.article_weights, k=count)}.values())
+        return list(
+            {a.pk: a for a in self.rng.choices(self.articles, weights=self.article_weights, k=count)}.values()
+        )
 
     # --- the whole registry -----------------------------------------------------------------------
 
@@ -316,10 +363,14 @@ class DemoRegistry:
         people, events, sentences = [], [], []
         for number, stay in enumerate(stays, start=1):
             lag = self.rng.randint(7, 150)
-            detained = max(START - datetime.timedelta(days=90), stay.recognized - datetime.timedelta(days=lag))
+            detained = max(
+                START - datetime.timedelta(days=90), stay.recognized - datetime.timedelta(days=lag)
+            )
             person = self._person(number, stay.female, detained)
             people.append(person)
-            person_events, sentence = self._timeline(person, detained, stay.recognized, stay.end, stay.end_kind)
+            person_events, sentence = self._timeline(
+                person, detained, stay.recognized, stay.end, stay.end_kind
+            )
             events += person_events
             if sentence:
                 sentences.append(sentence)
@@ -338,7 +389,12 @@ class DemoRegistry:
                 sentences.append(sentence)
         self._save(people, events, sentences)
         refresh_all_derived_fields(today=self.today)
-        return {"people": len(people), "recognized": len(stays), "events": len(events), "scale": the_plan.scale}
+        return {
+            "people": len(people),
+            "recognized": len(stays),
+            "events": len(events),
+            "scale": the_plan.scale,
+        }
 
     def _choose_women(self, stays: list[Stay], scale: float) -> None:
         """Women are WOMEN_SHARE of everyone, and exactly the published number on its date."""
@@ -364,7 +420,11 @@ class DemoRegistry:
             sentence.person_id = sentence.person.pk
         Sentence.objects.bulk_create(sentences, batch_size=1000)
         Sentence.articles.through.objects.bulk_create(
-            [Sentence.articles.through(sentence_id=s.pk, article_id=a.pk) for s in sentences for a in s.chosen_articles],
+            [
+                Sentence.articles.through(sentence_id=s.pk, article_id=a.pk)
+                for s in sentences
+                for a in s.chosen_articles
+            ],
             batch_size=2000,
         )
         Person.interests.through.objects.bulk_create(
@@ -379,5 +439,7 @@ class DemoRegistry:
 
 def counts_on_published_dates() -> dict[datetime.date, tuple[int, int]]:
     """(published, ours) for every published date: what `demo_data` prints and tests check."""
-    return {day: (published, Person.objects.political_prisoners_on(day).count()) for day, published in PUBLISHED.items()}
-
+    return {
+        day: (published, Person.objects.political_prisoners_on(day).count())
+        for day, published in PUBLISHED.items()
+    }

@@ -151,9 +151,7 @@ class PersonQuerySet(models.QuerySet):
         `timeline.is_political_prisoner_on` is the same rule in Python; tests hold them equal.
         """
         events_so_far = Event.objects.filter(person=OuterRef("pk"), date__lte=day)
-        latest_detention = (
-            events_so_far.filter(kind=EventKind.DETAINED).order_by("-date").values("date")[:1]
-        )
+        latest_detention = events_so_far.filter(kind=EventKind.DETAINED).order_by("-date").values("date")[:1]
         ended = Event.objects.filter(
             person=OuterRef("pk"),
             kind__in=ENDING_KINDS,

@@ -35,11 +35,15 @@ def refresh_derived_fields(person: Person, *, today: datetime.date | None = None
     return changed
 
 
-def refresh_all_derived_fields(*, people: Iterable[int] | None = None, today: datetime.date | None = None) -> int:
+def refresh_all_derived_fields(
+    *, people: Iterable[int] | None = None, today: datetime.date | None = None
+) -> int:
     """The same for many people at once (after an import, a batch edit, or at midnight); returns
     how many changed. Reads every event once instead of once per person."""
     today = today or timezone.localdate()
-    events = Event.objects.only("person_id", "kind", "date", "facility_id").order_by("person_id", "date", "id")
+    events = Event.objects.only("person_id", "kind", "date", "facility_id").order_by(
+        "person_id", "date", "id"
+    )
     persons = Person.objects.only("id", "status", "current_facility_id", "imprisoned_since")
     if people is not None:
         ids = list(people)

@@ -100,7 +100,10 @@ def build_snapshot() -> dict:
         .prefetch_related(
             "interests",
             Prefetch("events", queryset=Event.objects.order_by("date", "id")),
-            Prefetch("sentences", queryset=Sentence.objects.prefetch_related("articles").order_by("verdict_date", "id")),
+            Prefetch(
+                "sentences",
+                queryset=Sentence.objects.prefetch_related("articles").order_by("verdict_date", "id"),
+            ),
         )
         .order_by("pk")
     )
@@ -111,7 +114,9 @@ def build_snapshot() -> dict:
         "country": settings.COUNTRY,
         "languages": [code for code, _name in settings.LANGUAGES],
         "regions": [{"id": r.slug, "name": translations(r, "name")} for r in Region.objects.all()],
-        "facility_kinds": [{"id": k.slug, "name": translations(k, "name")} for k in FacilityKind.objects.all()],
+        "facility_kinds": [
+            {"id": k.slug, "name": translations(k, "name")} for k in FacilityKind.objects.all()
+        ],
         "interests": [{"id": i.slug, "name": translations(i, "name")} for i in Interest.objects.all()],
         "articles": [
             {

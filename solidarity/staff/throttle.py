@@ -31,7 +31,9 @@ def client_key(request: HttpRequest) -> str:
 
 
 def account_key(username: str) -> str:
-    return hmac.new(settings.SECRET_KEY.encode(), username.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(
+        settings.SECRET_KEY.encode(), username.strip().lower().encode(), hashlib.sha256
+    ).hexdigest()[:32]
 
 
 def _counter_keys(request: HttpRequest, username: str) -> list[tuple[str, int]]:

@@ -21,7 +21,9 @@ HEADINGS = {
 @pytest.fixture
 def registry():
     person = PersonFactory(first_name_en="Maryia", last_name_en="Kalesnikava")
-    EventFactory(person=person, kind=EventKind.DETAINED, date=datetime.date(2020, 9, 7), facility=FacilityFactory())
+    EventFactory(
+        person=person, kind=EventKind.DETAINED, date=datetime.date(2020, 9, 7), facility=FacilityFactory()
+    )
     EventFactory(person=person, kind=EventKind.RECOGNIZED, date=datetime.date(2020, 9, 10))
     refresh_all_derived_fields()
     return person

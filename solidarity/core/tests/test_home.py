@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 import time_machine
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from solidarity.registry.models import EventKind, Person
 from solidarity.registry.services import refresh_all_derived_fields
@@ -12,7 +12,9 @@ from solidarity.registry.tests.factories import EventFactory, FacilityFactory, P
 
 def _prisoner(**kwargs):
     person = PersonFactory(**kwargs)
-    EventFactory(person=person, kind=EventKind.DETAINED, date=datetime.date(2022, 3, 1), facility=FacilityFactory())
+    EventFactory(
+        person=person, kind=EventKind.DETAINED, date=datetime.date(2022, 3, 1), facility=FacilityFactory()
+    )
     EventFactory(person=person, kind=EventKind.RECOGNIZED, date=datetime.date(2022, 4, 1))
     return person
 

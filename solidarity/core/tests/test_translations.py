@@ -15,8 +15,17 @@ from django.utils.translation.template import templatize
 
 SOURCE = Path(__file__).resolve().parents[2]
 LOCALES = ("be", "ru")
-PYTHON_CALLS = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
-                "npgettext", "npgettext_lazy"}
+PYTHON_CALLS = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
 TEMPLATE_CALL = re.compile(r"\b(n?p?gettext)\(((?:u'(?:[^'\\]|\\.)*'(?:, )?)+)")
 
 
@@ -29,7 +38,9 @@ def _python_msgids(path: Path) -> set[tuple[str, str]]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in PYTHON_CALLS):
             continue
-        strings = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+        strings = [
+            arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+        ]
         if node.func.id.startswith(("p", "np")) and len(strings) >= 2:
             found.add((strings[0], strings[1]))
         elif strings:
@@ -87,6 +98,8 @@ def test_the_compiled_catalogue_matches_its_source(language):
             continue
         msgstr, plurals = compiled_entries[(entry.msgctxt or "", entry.msgid)]
         if entry.msgid_plural:
-            assert {int(k): v for k, v in plurals.items()} == {int(k): v for k, v in entry.msgstr_plural.items()}
+            assert {int(k): v for k, v in plurals.items()} == {
+                int(k): v for k, v in entry.msgstr_plural.items()
+            }
         else:
             assert msgstr == entry.msgstr, f"`make messages` to recompile ({entry.msgid})"

@@ -45,8 +45,15 @@ def test_demo_counts_follow_the_published_figures_within_two_percent(demo_regist
 def test_demo_registry_has_arrests_and_releases_and_every_status(demo_registry):
     assert Person.objects.count() == 3000
     kinds = dict(Event.objects.order_by().values_list("kind").annotate(n=Count("id")))
-    for kind in (EventKind.DETAINED, EventKind.RECOGNIZED, EventKind.SENTENCED, EventKind.TRANSFERRED,
-                 EventKind.RELEASED, EventKind.PARDONED, EventKind.DIED):
+    for kind in (
+        EventKind.DETAINED,
+        EventKind.RECOGNIZED,
+        EventKind.SENTENCED,
+        EventKind.TRANSFERRED,
+        EventKind.RELEASED,
+        EventKind.PARDONED,
+        EventKind.DIED,
+    ):
         assert kinds.get(kind, 0) > 0, kind
     statuses = set(Person.objects.order_by().values_list("status", flat=True).distinct())
     assert {Status.POLITICAL_PRISONER, Status.RELEASED, Status.PERSECUTED, Status.DIED} <= statuses

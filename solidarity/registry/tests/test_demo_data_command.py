@@ -26,7 +26,6 @@ def test_the_same_seed_builds_the_same_registry():
 
 @pytest.mark.django_db
 def test_demo_data_refuses_to_mix_with_an_existing_registry():
-    from django.core.management.base import CommandError
 
     call_command("demo_data", "--people", "20")
     with pytest.raises(CommandError):

@@ -18,16 +18,31 @@ SCHEMA = json.loads((Path(__file__).resolve().parents[3] / "docs" / "snapshot.sc
 def small_registry():
     facility = FacilityFactory(slug="sizo-1-minsk")
     person = PersonFactory(
-        first_name_be="Марыя", first_name_ru="Мария", first_name_en="Maryia",
-        last_name_be="Калеснікава", last_name_ru="Колесникова", last_name_en="Kalesnikava",
-        source_ref="viasna:42", gender="female", birth_date=datetime.date(1982, 4, 24),
+        first_name_be="Марыя",
+        first_name_ru="Мария",
+        first_name_en="Maryia",
+        last_name_be="Калеснікава",
+        last_name_ru="Колесникова",
+        last_name_en="Kalesnikava",
+        source_ref="viasna:42",
+        gender="female",
+        birth_date=datetime.date(1982, 4, 24),
     )
     EventFactory(person=person, kind=EventKind.DETAINED, date=datetime.date(2020, 9, 7), facility=facility)
-    EventFactory(person=person, kind=EventKind.RECOGNIZED, date=datetime.date(2020, 9, 10),
-                 source_url="", source_citation="Viasna statement, 10 September 2020")
+    EventFactory(
+        person=person,
+        kind=EventKind.RECOGNIZED,
+        date=datetime.date(2020, 9, 10),
+        source_url="",
+        source_citation="Viasna statement, 10 September 2020",
+    )
     sentence = Sentence.objects.create(
-        person=person, verdict_date=datetime.date(2021, 9, 6), term_months=132, regime=Sentence.Regime.GENERAL,
-        court="Minsk Regional Court", source_url="https://example.org/verdict",
+        person=person,
+        verdict_date=datetime.date(2021, 9, 6),
+        term_months=132,
+        regime=Sentence.Regime.GENERAL,
+        court="Minsk Regional Court",
+        source_url="https://example.org/verdict",
     )
     sentence.articles.add(ArticleFactory(number="357", part="1"), ArticleFactory(number="361", part="3"))
     PersonFactory()  # someone with no timeline yet
@@ -50,15 +65,27 @@ def test_export_writes_a_snapshot_that_matches_the_documented_schema(tmp_path, s
     assert maryia["names"]["latin"]["last"] == "Kalesnikava"
     assert maryia["birth_date"] == "1982-04-24"
     assert maryia["events"] == [
-        {"date": "2020-09-07", "kind": "detained", "facility": "sizo-1-minsk",
-         "source": {"url": "https://example.org/news/1", "citation": ""}, "note": ""},
-        {"date": "2020-09-10", "kind": "recognized", "facility": None,
-         "source": {"url": "", "citation": "Viasna statement, 10 September 2020"}, "note": ""},
+        {
+            "date": "2020-09-07",
+            "kind": "detained",
+            "facility": "sizo-1-minsk",
+            "source": {"url": "https://example.org/news/1", "citation": ""},
+            "note": "",
+        },
+        {
+            "date": "2020-09-10",
+            "kind": "recognized",
+            "facility": None,
+            "source": {"url": "", "citation": "Viasna statement, 10 September 2020"},
+            "note": "",
+        },
     ]
     assert maryia["sentences"][0]["articles"] == ["criminal:357:1", "criminal:361:3"]
     assert maryia["sentences"][0]["term_months"] == 132
     assert maryia["derived"] == {
-        "status": "political_prisoner", "current_facility": "sizo-1-minsk", "imprisoned_since": "2020-09-07",
+        "status": "political_prisoner",
+        "current_facility": "sizo-1-minsk",
+        "imprisoned_since": "2020-09-07",
     }
     assert {a["id"] for a in snapshot["articles"]} == {"criminal:357:1", "criminal:361:3"}
     assert snapshot["facilities"][0]["postal_address"]["cyrillic"].startswith("СИЗО")

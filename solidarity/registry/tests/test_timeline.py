@@ -29,7 +29,9 @@ def test_a_recognised_detained_person_is_a_political_prisoner_from_recognition_o
 def test_release_pardon_and_death_end_it_on_their_day():
     for ending in (EventKind.RELEASED, EventKind.PARDONED, EventKind.DIED):
         timeline_ = events(
-            (EventKind.DETAINED, D(2021, 1, 10)), (EventKind.RECOGNIZED, D(2021, 2, 1)), (ending, D(2023, 5, 1))
+            (EventKind.DETAINED, D(2021, 1, 10)),
+            (EventKind.RECOGNIZED, D(2021, 2, 1)),
+            (ending, D(2023, 5, 1)),
         )
         assert timeline.is_political_prisoner_on(timeline_, D(2023, 4, 30))
         assert not timeline.is_political_prisoner_on(timeline_, D(2023, 5, 1))
@@ -62,7 +64,9 @@ def test_derive_gives_status_facility_and_start_of_detention():
         Event(kind=EventKind.TRANSFERRED, date=D(2021, 6, 1), facility_id=2),
         Event(kind=EventKind.RECOGNIZED, date=D(2021, 2, 1)),
     ]
-    assert timeline.derive(timeline_, D(2021, 1, 20)) == timeline.Derived(Status.PERSECUTED, 1, D(2021, 1, 10))
+    assert timeline.derive(timeline_, D(2021, 1, 20)) == timeline.Derived(
+        Status.PERSECUTED, 1, D(2021, 1, 10)
+    )
     assert timeline.derive(timeline_, D(2022, 1, 1)) == timeline.Derived(
         Status.POLITICAL_PRISONER, 2, D(2021, 1, 10)
     )
@@ -135,7 +139,9 @@ class TestQueryAgreesWithTheRule(TestCase):
             )
             people[person.pk] = events(*pairs)
         for day in days:
-            expected = {pk for pk, timeline_ in people.items() if timeline.is_political_prisoner_on(timeline_, day)}
+            expected = {
+                pk for pk, timeline_ in people.items() if timeline.is_political_prisoner_on(timeline_, day)
+            }
             actual = set(Person.objects.political_prisoners_on(day).values_list("pk", flat=True))
             assert actual == expected, day
 
@@ -147,6 +153,8 @@ def test_random_timelines_agree_with_a_brute_force_count():
         start = D(2020, 1, 1) + datetime.timedelta(days=rng.randint(0, 800))
         recognized = start + datetime.timedelta(days=rng.randint(0, 100))
         end = start + datetime.timedelta(days=rng.randint(1, 900))
-        timeline_ = events((EventKind.DETAINED, start), (EventKind.RECOGNIZED, recognized), (EventKind.RELEASED, end))
+        timeline_ = events(
+            (EventKind.DETAINED, start), (EventKind.RECOGNIZED, recognized), (EventKind.RELEASED, end)
+        )
         day = D(2020, 1, 1) + datetime.timedelta(days=rng.randint(0, 1500))
         assert timeline.is_political_prisoner_on(timeline_, day) == (recognized <= day < end and start <= day)
