@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from solidarity.audit.admin_mixins import AuditedAdmin, AuditedInline
@@ -48,7 +49,7 @@ class PersonAdmin(AuditedAdmin, TranslationAdmin):
         (_("Derived from the timeline"), {"fields": readonly_fields}),
     ]
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=pgettext_lazy("person", "name"), ordering="last_name")
     def formal_name(self, obj: Person) -> str:
         return obj.formal_name
 

@@ -135,6 +135,19 @@ class EventKind(models.TextChoices):
     INCOMMUNICADO = "incommunicado", _("held incommunicado")
 
 
+# The same events said of a woman: Belarusian and Russian agree the participle with the person.
+EVENT_LABELS_FOR_WOMEN = {
+    EventKind.DETAINED: pgettext_lazy("woman", "detained"),
+    EventKind.CHARGED: pgettext_lazy("woman", "charged"),
+    EventKind.SENTENCED: pgettext_lazy("woman", "sentenced"),
+    EventKind.TRANSFERRED: pgettext_lazy("woman", "transferred"),
+    EventKind.RECOGNIZED: pgettext_lazy("woman", "recognised as a political prisoner"),
+    EventKind.RELEASED: pgettext_lazy("woman", "released"),
+    EventKind.PARDONED: pgettext_lazy("woman", "pardoned"),
+    EventKind.DIED: pgettext_lazy("woman", "died"),
+    EventKind.INCOMMUNICADO: pgettext_lazy("woman", "held incommunicado"),
+}
+
 # The events that end a detention.
 ENDING_KINDS = frozenset({EventKind.RELEASED, EventKind.PARDONED, EventKind.DIED})
 
@@ -319,6 +332,13 @@ class Event(Sourced):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words that agree with the person (load `person` with the event)."""
+        if self.person.gender == Person.Gender.FEMALE:
+            return EVENT_LABELS_FOR_WOMEN[self.kind]
+        return self.get_kind_display()
 
 
 class Sentence(Sourced):

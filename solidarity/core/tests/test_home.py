@@ -85,3 +85,12 @@ def test_recent_changes_list_the_newest_events_in_a_fixed_number_of_queries(clie
     html = client.get("/en/").content.decode()
     assert first.full_name in html
     assert "recognised as a political prisoner" in html
+
+
+@pytest.mark.django_db
+def test_recent_changes_speak_of_a_woman_in_the_feminine(client):
+    _prisoner(gender=Person.Gender.FEMALE, last_name_ru="Колесникова")
+    _prisoner(gender=Person.Gender.MALE, last_name_ru="Бабарико")
+    html = client.get("/ru/").content.decode()
+    assert "признана политзаключённой" in html
+    assert "признан политзаключённым" in html
