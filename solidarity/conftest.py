@@ -30,7 +30,6 @@ def verified_client(client):
             {
                 "username": user.username,
                 "password": PASSWORD,
-                "otp_device": device.persistent_id,
                 "otp_token": current_code(device),
             },
         )

@@ -166,7 +166,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("be", "ru", "en")}
 # The country whose registry this is: the data file with its regions, facility kinds and
 # criminal-code articles, and the canonical list the counts follow.
 COUNTRY = env("COUNTRY", "by")
-REGISTRY_SOURCE_NAME = env("REGISTRY_SOURCE_NAME", "Human Rights Centre “Viasna”")
+REGISTRY_SOURCE_NAME = env("REGISTRY_SOURCE_NAME") or _("Human Rights Centre “Viasna”")
 REGISTRY_SOURCE_URL = env("REGISTRY_SOURCE_URL", "https://prisoners.spring96.org/")
 
 # --- Static and media ----------------------------------------------------------------------------
@@ -199,6 +199,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+ADMIN_PATH = "admin/"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Solidarity back office")
 # Failed staff logins allowed per account, and per (hashed, never stored) client, in a window.
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)

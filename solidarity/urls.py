@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's); answer, don't 404.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
 ]

@@ -39,11 +39,20 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+# Pages whose forms post back to us. Under `no-referrer` a browser sends `Origin: null` with such
+# a post, which Django's CSRF protection must refuse; `same-origin` still tells other hosts nothing.
+FORM_PAGE_REFERRER_POLICY = "same-origin"
+
+
 def privacy_headers(get_response: Callable[[HttpRequest], HttpResponse]):
-    """Headers that Django's SecurityMiddleware does not set: Permissions-Policy and Onion-Location."""
+    """Headers that Django's SecurityMiddleware does not set (Permissions-Policy, Onion-Location),
+    and the referrer policy of the back office, whose every page is a form."""
+    admin_prefix = f"/{settings.ADMIN_PATH}"
 
     def middleware(request: HttpRequest) -> HttpResponse:
         response = get_response(request)
+        if request.path.startswith(admin_prefix):
+            response.headers["Referrer-Policy"] = FORM_PAGE_REFERRER_POLICY
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if settings.ONION_LOCATION:

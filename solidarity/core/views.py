@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -35,8 +34,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 status=Status.POLITICAL_PRISONER, gender=Person.Gender.FEMALE
             ).count(),
             "as_of": timezone.localdate(),
-            "source_name": settings.REGISTRY_SOURCE_NAME,
-            "source_url": settings.REGISTRY_SOURCE_URL,
             "recent_events": recent,
         },
     )

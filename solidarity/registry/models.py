@@ -283,6 +283,11 @@ class Person(models.Model):
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     @property
+    def initials(self) -> str:
+        """For the placeholder shown where there is no photo."""
+        return "".join(part[:1] for part in (self.first_name, self.last_name) if part).upper()
+
+    @property
     def formal_name(self) -> str:
         """Last name, first name and patronymic: how a name is written on an envelope or a list."""
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)

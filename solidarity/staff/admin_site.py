@@ -9,6 +9,7 @@ class StaffAdminSite(OTPAdminSite):
     a password alone opens no page (OTPAdminSite checks `user.is_verified()`)."""
 
     login_form = StaffLoginForm
+    login_template = "staff/login.html"
     site_header = _("Back office")
     site_title = _("Back office")
     index_title = _("The registry and its tools")

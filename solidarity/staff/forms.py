@@ -1,29 +1,45 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.utils.translation import gettext_lazy as _
-from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp import match_token
 
 from . import throttle
 
 
-class StaffLoginForm(OTPAdminAuthenticationForm):
-    """Username, password and a one-time code, all three required, with failures limited."""
+class StaffLoginForm(AdminAuthenticationForm):
+    """Username, password and a one-time code, all three required, with failures limited.
+
+    The code is checked against every confirmed device of the user: the authenticator app's
+    TOTP, or one of the printed recovery codes. django-otp then marks the session as verified.
+    """
+
+    otp_token = forms.CharField(
+        label=_("One-time code"),
+        help_text=_("Six digits from your authenticator app, or one of your recovery codes."),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
     error_messages = {
-        **OTPAdminAuthenticationForm.error_messages,
+        **AdminAuthenticationForm.error_messages,
+        "invalid_token": _(
+            "The one-time code is wrong or has expired. Check your authenticator app's clock."
+        ),
         "locked": _("Too many failed attempts. Wait a quarter of an hour and try again."),
     }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["otp_token"].required = True
-        self.fields["otp_token"].label = _("One-time code from your authenticator app")
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         if throttle.login_locked(self.request, username):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
-            return super().clean()
+            cleaned = super().clean()
+            device = match_token(self.user_cache, self.cleaned_data.get("otp_token") or "")
+            if device is None:
+                raise forms.ValidationError(self.error_messages["invalid_token"], code="invalid_token")
         except forms.ValidationError:
             throttle.record_login_failure(self.request, username)
             raise
+        # django-otp's login signal handler stores this device in the session: it is now verified.
+        self.user_cache.otp_device = device
+        return cleaned

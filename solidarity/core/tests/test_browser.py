@@ -68,3 +68,32 @@ def test_the_staff_login_page_loads_nothing_from_elsewhere_and_violates_no_polic
     assert page.locator("input[name=otp_token]").count() == 1
     assert page.record.console_errors == []
     assert page.record.hosts() == {urlsplit(live_server.url).netloc}
+
+
+def test_an_editor_logs_in_with_a_code_and_edits_a_timeline_under_the_strict_policy(
+    page, live_server, registry
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from solidarity.staff.services import create_staff_member
+    from solidarity.staff.tests.helpers import PASSWORD, current_code
+
+    editor = create_staff_member(username="anna", roles=["editor"], password=PASSWORD).user
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", "anna")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=otp_token]", current_code(TOTPDevice.objects.get(user=editor)))
+    page.locator("input[type=submit]").last.click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/registry/person/{registry.pk}/change/")
+    page.wait_for_load_state("networkidle")
+    page.fill("input[name=last_name_en]", "Kalesnikava-Edited")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state("networkidle")
+
+    assert page.locator("input[name=last_name_en]").input_value() == "Kalesnikava-Edited"
+    history = page.locator("#audit-history").inner_text()
+    assert "anna" in history and "Kalesnikava-Edited" in history
+    assert page.record.console_errors == []
+    assert page.record.hosts() == {urlsplit(live_server.url).netloc}

@@ -34,6 +34,14 @@ def test_every_page_sends_the_exact_security_headers(client):
 
 
 @pytest.mark.django_db
+def test_back_office_pages_send_their_referrer_only_to_this_site(client):
+    """A form on a `no-referrer` page posts with `Origin: null`, which CSRF protection refuses."""
+    response = client.get("/admin/login/")
+    assert response["Referrer-Policy"] == "same-origin"
+    assert client.get("/en/")["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.django_db
 def test_onion_location_is_announced_when_configured(client, settings):
     settings.ONION_LOCATION = "http://exampleonionaddress.onion/"
     response = client.get("/ru/?q=1")

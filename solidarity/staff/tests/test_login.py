@@ -63,7 +63,7 @@ def test_a_wrong_code_is_refused(client, editor):
     wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
     response = client.post(
         "/admin/login/",
-        {"username": "editor", "password": PASSWORD, "otp_device": device.persistent_id, "otp_token": wrong},
+        {"username": "editor", "password": PASSWORD, "otp_token": wrong},
     )
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
@@ -81,7 +81,6 @@ def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_code
         {
             "username": "editor",
             "password": PASSWORD,
-            "otp_device": device.persistent_id,
             "otp_token": current_code(device),
         },
     )
@@ -115,3 +114,16 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
     from solidarity import settings as production
 
     assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.mark.django_db
+def test_a_recovery_code_opens_the_back_office_once(client):
+    from solidarity.staff.services import create_staff_member
+
+    enrolment = create_staff_member(username="lost-phone", roles=["editor"], password=PASSWORD)
+    code = enrolment.recovery_codes[0]
+    form = {"username": "lost-phone", "password": PASSWORD, "otp_token": code}
+    assert client.post("/admin/login/", form).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+    assert client.post("/admin/login/", form).status_code == 200  # used up
