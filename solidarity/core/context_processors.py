@@ -4,7 +4,8 @@ from django.urls import translate_url
 
 
 def site(request: HttpRequest) -> dict:
-    """The site's name, the canonical list it follows, and, for the language switcher, this page's address in every language.
+    """The site's name, the canonical list it follows, and, for the language switcher, this
+    page's address in every language.
 
     The switcher is plain links rather than Django's set_language form, so switching needs no
     cookie and no JavaScript.
