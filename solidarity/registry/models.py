@@ -240,7 +240,12 @@ class Person(models.Model):
 
     # Derived from the timeline by services.refresh_derived_fields; never edited by hand.
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.AT_LARGE, editable=False
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.AT_LARGE,
+        editable=False,
+        db_index=True,
     )
     current_facility = models.ForeignKey(
         Facility,
