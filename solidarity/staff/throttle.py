@@ -24,10 +24,19 @@ def _daily_salt() -> bytes:
     return cache.get(key).encode()
 
 
+def _client_address(request: HttpRequest) -> str:
+    # Read here, hashed at once, and never stored or logged. Behind our proxy, the connection
+    # comes from the proxy; the client is the last address the proxy appended.
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.rsplit(",", 1)[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_key(request: HttpRequest) -> str:
     """An opaque, day-long pseudonym for the client, for use as a cache key only."""
-    address = request.META.get("REMOTE_ADDR", "")  # used here, hashed, and never stored
-    return hmac.new(_daily_salt(), address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_daily_salt(), _client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def account_key(username: str) -> str:

@@ -127,3 +127,16 @@ def test_a_recovery_code_opens_the_back_office_once(client):
     assert client.get("/admin/").status_code == 200
     client.logout()
     assert client.post("/admin/login/", form).status_code == 200  # used up
+
+
+def test_behind_the_proxy_clients_are_told_apart_by_the_address_the_proxy_appended(rf, settings):
+    from solidarity.staff.throttle import client_key
+
+    settings.BEHIND_PROXY = True
+    one = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
+    same = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    other = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")
+    assert client_key(one) == client_key(same) != client_key(other)
+    assert "203.0.113.5" not in client_key(one)
+    settings.BEHIND_PROXY = False
+    assert client_key(one) == client_key(other)  # without a proxy, the connection's address counts
