@@ -65,6 +65,95 @@ def run(people: int) -> None:
     client.get("/en/")
     print("render the home page                    ", describe(timed(lambda: client.get("/en/"), 30)))
     print("build the full snapshot export          ", describe(timed(build_snapshot, 3)))
+    catalogue(client, people)
+
+
+def realistic_queries(count: int) -> list[str]:
+    """Names as visitors type them: any script, either order, partial, with a slip of the finger."""
+    import random
+
+    from solidarity.registry.models import Person
+
+    rng = random.Random(1)
+    pks = list(Person.objects.values_list("pk", flat=True))
+    queries = []
+    for person in Person.objects.filter(pk__in=rng.sample(pks, count)):
+        first, last = rng.choice(
+            [
+                (person.first_name_be, person.last_name_be),
+                (person.first_name_ru, person.last_name_ru),
+                (person.first_name_en, person.last_name_en),
+            ]
+        )
+        form = rng.choice(["full", "reversed", "surname", "partial", "typo", "lower"])
+        if form == "reversed":
+            queries.append(f"{last} {first}")
+        elif form == "surname":
+            queries.append(last)
+        elif form == "partial":
+            queries.append(f"{last[:5]} {first}")
+        elif form == "typo":
+            i = rng.randrange(1, len(last) - 1)
+            queries.append(f"{first} {last[:i]}{last[i + 1 :]}")
+        elif form == "lower":
+            queries.append(f"{first} {last}".lower())
+        else:
+            queries.append(f"{first} {last}")
+    return queries
+
+
+def catalogue(client, people: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from solidarity.catalogue import search
+    from solidarity.registry import versioning
+    from solidarity.registry.models import Person, Status
+
+    versioning.bump()
+    started = time.perf_counter()
+    search.current_index()
+    print(f"build the search index (once per change) {(time.perf_counter() - started) * 1000:10.0f} ms")
+    queries = realistic_queries(min(300, people))
+    samples = []
+    for query in queries:
+        began = time.perf_counter()
+        search.search_people(query, limit=20)
+        samples.append((time.perf_counter() - began) * 1000)
+    print(f"search, {len(queries)} realistic queries       ", describe(samples))
+
+    def queries_for(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        return len(captured)
+
+    held = list(Person.objects.filter(status=Status.POLITICAL_PRISONER).values_list("pk", flat=True)[:30])
+    profiles = iter(held * 2)
+    print(
+        "render the list page (50 people)        ",
+        describe(timed(lambda: client.get("/en/people/"), 30)),
+        f"  {queries_for('/en/people/')} queries",
+    )
+    print(
+        "render the list page, filtered          ",
+        describe(timed(lambda: client.get("/en/people/?gender=female&age_min=30&sort=name"), 30)),
+        f"  {queries_for('/en/people/?gender=female&age_min=30&sort=name')} queries",
+    )
+    print(
+        "render the list page, searched          ",
+        describe(timed(lambda: client.get("/en/people/?q=" + queries[0]), 30)),
+        f"  {queries_for('/en/people/?q=' + queries[0])} queries",
+    )
+    print(
+        "render a profile page                   ",
+        describe(timed(lambda: client.get(f"/en/people/{next(profiles)}/"), 30)),
+        f"  {queries_for(f'/en/people/{held[0]}/')} queries",
+    )
+    print(
+        "API: a page of 50 people                ",
+        describe(timed(lambda: client.get("/api/v1/people"), 30)),
+        f"  {queries_for('/api/v1/people')} queries",
+    )
 
 
 def main() -> None:

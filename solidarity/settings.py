@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "solidarity.core",
     "solidarity.audit",
     "solidarity.registry",
+    "solidarity.catalogue",
+    "solidarity.api",
     "solidarity.staff",
 ]
 

@@ -7,14 +7,18 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from solidarity.api.api import api
+
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's); answer, don't 404.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("solidarity.core.urls")),
+    path("", include("solidarity.catalogue.urls")),
     prefix_default_language=True,
 )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from solidarity.audit.models import AuditEntry
 from solidarity.audit.services import log_change, snapshot
 
-from . import timeline
+from . import timeline, versioning
 from .models import Event, Person
 
 
@@ -65,6 +65,7 @@ def refresh_all_derived_fields(
             person.imprisoned_since = derived.imprisoned_since
             changed.append(person)
     Person.objects.bulk_update(changed, ["status", "current_facility", "imprisoned_since"], batch_size=1000)
+    versioning.bump()  # bulk writes send no signals
     return len(changed)
 
 

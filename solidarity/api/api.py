@@ -1,0 +1,271 @@
+"""The open-data API: read-only JSON about the public record, described by OpenAPI 3.
+
+Only what the public pages show: the prisoners' public record, never anything about visitors
+or staff. Responses are cacheable by any proxy for five minutes. django-ninja builds the
+OpenAPI description from the same type hints that validate the parameters; its interactive docs
+page is off, because it would load scripts from a CDN.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import cache_control
+from ninja import NinjaAPI, Query, Schema
+from ninja.decorators import decorate_view
+from ninja.errors import HttpError
+
+from solidarity.catalogue.forms import PeopleFilter
+from solidarity.registry.models import Article, Event, Facility, Person, Sentence
+from solidarity.registry.snapshot import article_id, translations
+
+api = NinjaAPI(
+    title="Political prisoners: open data",
+    version="1",
+    description="The registry's public record: people, their timelines and sentences, facilities, articles.",
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+cacheable = decorate_view(cache_control(public=True, max_age=300))
+MAX_LIMIT = 500
+
+
+class Names(Schema):
+    be: str
+    ru: str
+    latin: str
+
+
+class FacilityRef(Schema):
+    id: str
+    name: dict[str, str]
+
+
+class PersonItem(Schema):
+    id: int
+    names: Names
+    gender: str
+    birth_date: datetime.date | None
+    status: str
+    facility: FacilityRef | None
+    region: str | None
+    in_custody_since: datetime.date | None
+    friend_count: int
+    url: str
+
+
+class PeoplePage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PersonItem]
+
+
+class EventOut(Schema):
+    date: datetime.date
+    kind: str
+    facility: FacilityRef | None
+    source_url: str
+    source_citation: str
+    note: str
+
+
+class SentenceOut(Schema):
+    verdict_date: datetime.date | None
+    term_months: int | None
+    regime: str
+    articles: list[str]
+    court: str
+    judge: str
+    source_url: str
+    source_citation: str
+
+
+class PersonDetail(PersonItem):
+    description: dict[str, str]
+    story: dict[str, str]
+    interests: list[str]
+    timeline: list[EventOut]
+    sentences: list[SentenceOut]
+
+
+class FacilityOut(Schema):
+    id: str
+    kind: str
+    name: dict[str, str]
+    city: dict[str, str]
+    region: str | None
+    postal_code: str
+    postal_address: dict[str, str]
+    holds_women: bool
+
+
+class ArticleOut(Schema):
+    id: str
+    code: str
+    number: str
+    part: str
+    title: dict[str, str]
+
+
+class PeopleQuery(Schema):
+    q: str | None = None
+    status: str | None = None
+    gender: str | None = None
+    region: str | None = None
+    facility: str | None = None
+    article: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    birthday_within: int | None = None
+    interests: list[str] | None = None
+    sort: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def _name(person: Person, code: str) -> str:
+    return " ".join(
+        part
+        for part in (getattr(person, f"{f}_{code}") for f in ("first_name", "patronymic", "last_name"))
+        if part
+    )
+
+
+def _facility(facility: Facility | None) -> dict | None:
+    return {"id": facility.slug, "name": translations(facility, "name")} if facility else None
+
+
+def _item(request: HttpRequest, person: Person) -> dict:
+    return {
+        "id": person.pk,
+        "names": {
+            "be": _name(person, "be"),
+            "ru": _name(person, "ru"),
+            "latin": _name(person, settings.LATIN_LANGUAGE),
+        },
+        "gender": person.gender,
+        "birth_date": person.birth_date,
+        "status": person.status,
+        "facility": _facility(person.current_facility),
+        "region": person.region.slug if person.region else None,
+        "in_custody_since": person.imprisoned_since,
+        "friend_count": person.friend_count,
+        "url": request.build_absolute_uri(reverse("person_detail", args=[person.pk])),
+    }
+
+
+@api.get("/people", response=PeoplePage, summary="People, filtered and searched")
+@cacheable
+def people(request: HttpRequest, filters: Query[PeopleQuery]):
+    """The list's filters; `q` searches names in any spelling and ranks the best match first.
+    `status` is `now` (default), `released` or `all`."""
+    if not 1 <= filters.limit <= MAX_LIMIT or filters.offset < 0:
+        raise HttpError(422, f"limit must be 1-{MAX_LIMIT} and offset at least 0")
+    form = PeopleFilter(request.GET)
+    if not form.is_valid():
+        raise HttpError(
+            422, "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        )
+    base = Person.objects.published().select_related("current_facility", "region")
+    found, ranked = form.order(form.filter(base, timezone.localdate()))
+    if ranked is not None:
+        wanted = set(found.values_list("pk", flat=True))
+        ordered = [pk for pk in ranked if pk in wanted]
+        window = ordered[filters.offset : filters.offset + filters.limit]
+        by_pk = base.in_bulk(window)
+        page, count = [by_pk[pk] for pk in window], len(ordered)
+    else:
+        count = found.count()
+        page = list(found[filters.offset : filters.offset + filters.limit])
+    return {
+        "count": count,
+        "limit": filters.limit,
+        "offset": filters.offset,
+        "items": [_item(request, person) for person in page],
+    }
+
+
+@api.get("/people/{person_id}", response=PersonDetail, summary="One person, with timeline and sentences")
+@cacheable
+def person(request: HttpRequest, person_id: int):
+    found = get_object_or_404(
+        Person.objects.published()
+        .select_related("current_facility", "region")
+        .prefetch_related(
+            "interests",
+            Prefetch("events", queryset=Event.objects.select_related("facility").order_by("date", "id")),
+            Prefetch(
+                "sentences", queryset=Sentence.objects.prefetch_related("articles").order_by("verdict_date")
+            ),
+        ),
+        pk=person_id,
+    )
+    return {
+        **_item(request, found),
+        "description": translations(found, "description"),
+        "story": translations(found, "story"),
+        "interests": [interest.slug for interest in found.interests.all()],
+        "timeline": [
+            {
+                "date": event.date,
+                "kind": event.kind,
+                "facility": _facility(event.facility),
+                "source_url": event.source_url,
+                "source_citation": event.source_citation,
+                "note": event.note,
+            }
+            for event in found.events.all()
+        ],
+        "sentences": [
+            {
+                "verdict_date": sentence.verdict_date,
+                "term_months": sentence.term_months,
+                "regime": sentence.regime,
+                "articles": [article_id(article) for article in sentence.articles.all()],
+                "court": sentence.court,
+                "judge": sentence.judge,
+                "source_url": sentence.source_url,
+                "source_citation": sentence.source_citation,
+            }
+            for sentence in found.sentences.all()
+        ],
+    }
+
+
+@api.get("/facilities", response=list[FacilityOut], summary="Places of detention")
+@cacheable
+def facilities(request: HttpRequest):
+    return [
+        {
+            "id": f.slug,
+            "kind": f.kind.slug,
+            "name": translations(f, "name"),
+            "city": translations(f, "city"),
+            "region": f.region.slug if f.region else None,
+            "postal_code": f.postal_code,
+            "postal_address": {"cyrillic": f.postal_address_cyrillic, "latin": f.postal_address_latin},
+            "holds_women": f.holds_women,
+        }
+        for f in Facility.objects.select_related("kind", "region")
+    ]
+
+
+@api.get("/articles", response=list[ArticleOut], summary="Articles of the legal codes")
+@cacheable
+def articles(request: HttpRequest):
+    return [
+        {
+            "id": article_id(a),
+            "code": a.code,
+            "number": a.number,
+            "part": a.part,
+            "title": translations(a, "title"),
+        }
+        for a in Article.objects.all()
+    ]

@@ -1,0 +1,141 @@
+"""The list's filters: all in the URL (GET), so that a filtered list can be linked and bookmarked,
+and needs no cookie and no JavaScript."""
+
+import datetime
+
+from django import forms
+from django.db.models import F, IntegerField, QuerySet, Value
+from django.db.models.functions import ExtractDay, ExtractMonth
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from solidarity.registry.models import Article, Facility, Interest, Person, Region, Status
+
+from . import search
+
+# A name query ranks at most this many people: enough for any real search, bounded for the database.
+SEARCH_LIMIT = 1000
+
+
+class PeopleFilter(forms.Form):
+    STATUS_CHOICES = [
+        ("now", _("imprisoned now")),
+        ("released", _("released")),
+        ("all", pgettext_lazy("people", "all")),
+    ]
+    SORT_CHOICES = [
+        ("newest", _("newest arrests first")),
+        ("name", _("by name")),
+        ("fewest_friends", _("fewest friends first")),
+    ]
+
+    q = forms.CharField(label=_("Name"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", pgettext_lazy("gender", "any"))] + Person.Gender.choices,
+        required=False,
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=pgettext_lazy("region", "any"),
+    )
+    facility = forms.ModelChoiceField(
+        label=_("Facility"),
+        queryset=Facility.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=pgettext_lazy("facility", "any"),
+    )
+    article = forms.ModelChoiceField(
+        label=_("Article"),
+        queryset=Article.objects.all(),
+        required=False,
+        empty_label=pgettext_lazy("article", "any"),
+    )
+    age_min = forms.IntegerField(label=_("Age from"), min_value=0, max_value=120, required=False)
+    age_max = forms.IntegerField(label=_("Age to"), min_value=0, max_value=120, required=False)
+    birthday_within = forms.IntegerField(
+        label=_("Birthday within (days)"), min_value=0, max_value=366, required=False
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label=_("Interests"),
+        queryset=Interest.objects.all(),
+        to_field_name="slug",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("age_min"), cleaned.get("age_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("age_max", _("The upper age must not be below the lower one."))
+        return cleaned
+
+    def filter(self, people: QuerySet, today: datetime.date) -> QuerySet:
+        """The people matching the valid filters; invalid ones are left out, not guessed at."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        status = data.get("status") or "now"
+        if status == "now":
+            people = people.filter(status=Status.POLITICAL_PRISONER)
+        elif status == "released":
+            people = people.filter(status=Status.RELEASED)
+        if data.get("gender"):
+            people = people.filter(gender=data["gender"])
+        if data.get("region"):
+            people = people.filter(region=data["region"])
+        if data.get("facility"):
+            people = people.filter(current_facility=data["facility"])
+        if data.get("article"):
+            people = people.filter(sentences__articles=data["article"]).distinct()
+        if data.get("age_min") is not None:
+            people = people.filter(birth_date__lte=_years_before(today, data["age_min"]))
+        if data.get("age_max") is not None:
+            after = _years_before(today, data["age_max"] + 1)
+            people = people.filter(birth_date__gt=after)
+        if data.get("birthday_within") is not None:
+            people = birthdays_within(people, today, data["birthday_within"])
+        if data.get("interests"):
+            people = people.filter(interests__in=data["interests"]).distinct()
+        return people
+
+    def order(self, people: QuerySet) -> tuple[QuerySet, list[int] | None]:
+        """People in the chosen order; with a name query, best match first (and the ranking)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("q"):
+            ranked = [hit.pk for hit in search.search_people(data["q"], limit=SEARCH_LIMIT)]
+            return people.filter(pk__in=ranked), ranked
+        sort = data.get("sort") or "newest"
+        if sort == "name":
+            return people.order_by("last_name", "first_name", "pk"), None
+        if sort == "fewest_friends":
+            return people.order_by("friend_count", F("imprisoned_since").asc(nulls_last=True), "pk"), None
+        return people.order_by(F("imprisoned_since").desc(nulls_last=True), "-pk"), None
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def month_day_keys(today: datetime.date, days: int) -> list[int]:
+    """MMDD numbers of the days from today to today + days. In a year without 29 February, those
+    born on it celebrate on the 28th."""
+    keys = [int((today + datetime.timedelta(days=n)).strftime("%m%d")) for n in range(days + 1)]
+    if 228 in keys and 229 not in keys:
+        keys.append(229)
+    return keys
+
+
+def birthdays_within(people: QuerySet, today: datetime.date, days: int) -> QuerySet:
+    return people.annotate(
+        birthday_key=ExtractMonth("birth_date") * Value(100, output_field=IntegerField())
+        + ExtractDay("birth_date")
+    ).filter(birthday_key__in=month_day_keys(today, days))

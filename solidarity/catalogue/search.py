@@ -1,0 +1,208 @@
+"""Finding a person (or a facility, or a city) whatever the spelling.
+
+Two libraries do the general work:
+- anyascii turns any script into ASCII (Cyrillic, Łacinka's diacritics...). It is small, has no
+  dependencies, is permissively licensed and covers every Unicode block, so Belarusian і/ў and
+  Russian ё/ъ all get a Latin form without a table of our own.
+- rapidfuzz computes edit distances in C++ (optimal string alignment: a swap of neighbours is
+  one edit, as in typing), fast enough to compare a query word with the whole
+  vocabulary of names on every keystroke: that is what forgives typos.
+
+What is ours is the folding of the spellings people confuse (below, `skeleton`): the Belarusian
+and Russian forms of one name (Бабарыка/Бабарико, Дзмітрый/Дмитрий), the transliteration systems
+(kh/h/ch, ts/c, zh/ž, -skiy/-sky/-ski), е/ё/э, и/і/ы, у/ў, soft signs and doubled letters. Both the
+names and the query are folded the same way, then matched word by word: exactly, as a prefix
+(part of a name) or within one or two edits (typos), in any word order.
+
+The index lives in each process's memory and is rebuilt when the registry's version changes
+(`registry.versioning`), so it gives the same results on SQLite and PostgreSQL.
+"""
+
+import re
+import threading
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from anyascii import anyascii
+from django.conf import settings
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from solidarity.registry import versioning
+from solidarity.registry.models import Facility, Person, Status
+
+# Applied in order to lower-case ASCII. Multi-letter spellings of one sound first; ці/ти is the
+# Belarusian and Russian form of one syllable (Ціханоўская, Тихановская).
+_FOLDS = [
+    ("shch", "s"),
+    ("sch", "s"),
+    ("tch", "c"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("ci", "ti"),
+    ("dz", "d"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("g", "h"),
+    ("w", "u"),
+    ("v", "u"),
+    ("j", "i"),
+    ("y", "i"),
+    ("o", "a"),
+]
+# Then, with doubled letters already single: the iotated vowels я/ё/е/ю (ia, ya, ja, io, ie, iu...).
+_IOTATED = [("ia", "e"), ("ie", "e"), ("iu", "u")]
+_NOT_LETTERS = re.compile(r"[^a-z0-9 ]+")
+_DOUBLES = re.compile(r"(.)\1+")
+
+EXACT, PREFIX, ONE_EDIT, TWO_EDITS = 1.0, 0.8, 0.75, 0.55
+MIN_PREFIX = 3
+
+
+def skeleton(word: str) -> str:
+    """The folded form of one word: every spelling of a name should fold to (nearly) the same."""
+    folded = _NOT_LETTERS.sub("", anyascii(word).lower())
+    for spelling, sound in _FOLDS:
+        folded = folded.replace(spelling, sound)
+    folded = _DOUBLES.sub(r"\1", folded)
+    for spelling, sound in _IOTATED:
+        folded = folded.replace(spelling, sound)
+    return _DOUBLES.sub(r"\1", folded)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order, without empty ones."""
+    return [s for s in (skeleton(w) for w in re.split(r"[\s,.;:/()«»\"'’ʼ-]+", text or "")) if s]
+
+
+@dataclass
+class Index:
+    """Folded words of every published person and facility, and who has each."""
+
+    version: str
+    vocabulary: list[str] = field(default_factory=list)  # sorted, for prefixes and edit distance
+    people: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    surnames: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    facilities: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    held: set[int] = field(default_factory=set)  # political prisoners now, shown first on ties
+
+
+def _build(version: str) -> Index:
+    index = Index(version=version)
+    codes = [code for code, _name in settings.LANGUAGES]
+    columns = [f"{part}_{code}" for part in ("first_name", "patronymic", "last_name") for code in codes]
+    for row in Person.objects.published().values("pk", "status", *columns).iterator(chunk_size=5000):
+        pk = row["pk"]
+        for column in columns:
+            for word in words(row[column]):
+                index.people[word].add(pk)
+                if column.startswith("last_name"):
+                    index.surnames[pk].add(word)
+        if row["status"] == Status.POLITICAL_PRISONER:
+            index.held.add(pk)
+    facility_columns = [f"{part}_{code}" for part in ("name", "city") for code in codes]
+    for row in Facility.objects.values("pk", "code_cyrillic", "code_latin", *facility_columns):
+        for column in ("code_cyrillic", "code_latin", *facility_columns):
+            for word in words(row[column]):
+                index.facilities[word].add(row["pk"])
+    index.vocabulary = sorted(index.people.keys() | index.facilities.keys())
+    return index
+
+
+_lock = threading.Lock()
+_index: Index | None = None
+
+
+def current_index() -> Index:
+    """This process's index, rebuilt first if the registry changed since it was built."""
+    global _index
+    version = versioning.current_version()
+    if _index is None or _index.version != version:
+        with _lock:
+            if _index is None or _index.version != version:
+                _index = _build(version)
+    return _index
+
+
+def _matches(index: Index, word: str) -> dict[str, float]:
+    """Vocabulary words that `word` may mean, with how sure we are."""
+    found: dict[str, float] = {}
+    if len(word) >= MIN_PREFIX:
+        start = bisect_left(index.vocabulary, word)
+        for candidate in index.vocabulary[start:]:
+            if not candidate.startswith(word):
+                break
+            found[candidate] = PREFIX
+    allowed = 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+    if allowed:
+        for candidate, distance, _position in process.extract(
+            word, index.vocabulary, scorer=OSA.distance, score_cutoff=allowed, limit=None
+        ):
+            score = ONE_EDIT if distance == 1 else TWO_EDITS
+            found[candidate] = max(found.get(candidate, 0), score)
+    if word in index.people or word in index.facilities:
+        found[word] = EXACT
+    return found
+
+
+@dataclass(frozen=True)
+class Hit:
+    pk: int
+    score: float
+
+
+def _rank(
+    postings: dict[str, set[int]],
+    query_words: list[str],
+    index: Index,
+    limit: int | None,
+    surnames: dict[int, set[str]] | None = None,
+) -> list[Hit]:
+    per_word: list[dict[int, float]] = []
+    for word in query_words:
+        scores: dict[int, float] = {}
+        for candidate, score in _matches(index, word).items():
+            for pk in postings.get(candidate, ()):
+                # A surname match says a little more than a first name's.
+                weighted = score + 0.05 if surnames and candidate in surnames.get(pk, ()) else score
+                if weighted > scores.get(pk, 0):
+                    scores[pk] = weighted
+        per_word.append(scores)
+    totals: dict[int, float] = defaultdict(float)
+    matched: dict[int, int] = defaultdict(int)
+    for scores in per_word:
+        for pk, score in scores.items():
+            totals[pk] += score
+            matched[pk] += 1
+    if not totals:
+        return []
+    # Every word should match; if none does for everyone (a stray word), the most words win.
+    best = max(matched.values())
+    hits = [Hit(pk, totals[pk]) for pk in totals if matched[pk] == best]
+    hits.sort(key=lambda hit: (-hit.score, hit.pk not in index.held, hit.pk))
+    return hits[:limit] if limit else hits
+
+
+def search_people(query: str, limit: int | None = None) -> list[Hit]:
+    """Published people matching the query, best first."""
+    query_words = words(query)
+    if not query_words:
+        return []
+    index = current_index()
+    return _rank(index.people, query_words, index, limit, index.surnames)
+
+
+def search_facilities(query: str, limit: int | None = None) -> list[Hit]:
+    """Facilities whose name, short name or town matches the query, best first."""
+    query_words = words(query)
+    if not query_words:
+        return []
+    index = current_index()
+    return _rank(index.facilities, query_words, index, limit)

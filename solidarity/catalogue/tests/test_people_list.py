@@ -1,0 +1,118 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from solidarity.registry.models import Person, Sentence
+from solidarity.registry.tests.factories import ArticleFactory, FacilityFactory, RegionFactory
+
+from .helpers import prisoner
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def names(response) -> list[str]:
+    return [person.last_name_en for person in response.context["page"].object_list]
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
+def test_the_list_shows_people_imprisoned_now_newest_arrest_first(client):
+    prisoner(last_name_en="Older", detained=datetime.date(2021, 1, 1))
+    prisoner(last_name_en="Newer", detained=datetime.date(2024, 1, 1))
+    prisoner(last_name_en="Freed", released=datetime.date(2025, 1, 1))
+    response = client.get("/en/people/")
+    assert response.status_code == 200
+    assert names(response) == ["Newer", "Older"]
+    html = response.content.decode()
+    assert "2 people" in html
+    assert "63 years old" in html  # born 1963-11-09 (the factory)
+    assert "in prison for 5 years 10 months" in html  # the older one, since 2021-01-01
+    assert response.cookies == {}
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
+def test_filters_combine_and_live_in_the_url(client):
+    minsk, brest = RegionFactory(slug="minsk-city"), RegionFactory(slug="brest")
+    colony = FacilityFactory(slug="ik-4")
+    a = prisoner(
+        last_name_en="Alpha",
+        gender="female",
+        region=minsk,
+        facility=colony,
+        birth_date=datetime.date(1990, 11, 25),
+    )
+    b = prisoner(last_name_en="Beta", gender="female", region=brest, birth_date=datetime.date(1950, 3, 1))
+    prisoner(last_name_en="Gamma", gender="male", region=minsk)
+    prisoner(last_name_en="Delta", region=minsk, released=datetime.date(2024, 8, 1))
+    article = ArticleFactory(number="342", part="1")
+    Sentence.objects.create(person=b, term_months=36, source_citation="court").articles.add(article)
+
+    def listed(query: str) -> set[str]:
+        return set(names(client.get(f"/en/people/?{query}")))
+
+    assert listed("gender=female") == {"Alpha", "Beta"}
+    assert listed("gender=female&region=minsk-city") == {"Alpha"}
+    assert listed("facility=ik-4") == {"Alpha"}
+    assert listed(f"article={article.pk}") == {"Beta"}
+    assert listed("age_min=70") == {"Beta"}
+    assert listed("age_max=40") == {"Alpha"}
+    assert listed("birthday_within=7") == {"Alpha"}
+    assert listed("status=released") == {"Delta"}
+    assert listed("status=all&region=minsk-city") == {"Alpha", "Gamma", "Delta"}
+    assert listed("q=alfa") == {"Alpha"}
+    assert a.pk in [p.pk for p in client.get("/en/people/?status=all").context["page"].object_list]
+
+
+@pytest.mark.django_db
+def test_sorts_by_name_and_by_fewest_friends(client):
+    prisoner(last_name_en="Zed", last_name_be="Зэд", last_name_ru="Зэд")
+    prisoner(last_name_en="Ant", last_name_be="Ант", last_name_ru="Ант")
+    Person.objects.filter(last_name_en="Ant").update(friend_count=5)
+    assert names(client.get("/en/people/?sort=name")) == ["Ant", "Zed"]
+    assert names(client.get("/en/people/?sort=fewest_friends")) == ["Zed", "Ant"]
+
+
+@pytest.mark.django_db
+def test_bad_filters_get_a_message_and_nothing_breaks(client):
+    prisoner(last_name_en="Kept")
+    for query in (
+        "age_min=abc",
+        "age_min=50&age_max=20",
+        "region=nowhere",
+        "sort=sideways",
+        "page=999",
+        "article=x",
+    ):
+        response = client.get(f"/en/people/?{query}")
+        assert response.status_code == 200, query
+    html = client.get("/en/people/?age_min=50&age_max=20").content.decode()
+    assert "Some filters could not be used" in html
+    assert "The upper age must not be below the lower one." in html
+
+
+@pytest.mark.django_db
+def test_the_list_is_paginated_by_fifty(client):
+    for n in range(52):
+        prisoner(last_name_en=f"P{n:02d}", detained=datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
+    first = client.get("/en/people/")
+    assert len(first.context["page"].object_list) == 50
+    second = client.get("/en/people/?page=2")
+    assert names(second) == ["P01", "P00"]
+
+
+@pytest.mark.django_db
+def test_the_list_takes_the_same_number_of_queries_for_one_person_or_three(client):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/people/?q=").status_code == 200
+        return len(captured)
+
+    prisoner()
+    one = queries()
+    prisoner()
+    prisoner()
+    assert queries() == one

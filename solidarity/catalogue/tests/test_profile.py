@@ -1,0 +1,141 @@
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from solidarity.catalogue.plain_words import add_months, duration, months_between, sentence_in_words
+from solidarity.registry.models import EventKind, Sentence
+from solidarity.registry.tests.factories import ArticleFactory, EventFactory, FacilityFactory
+
+from .helpers import prisoner
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+def test_durations_in_plain_words():
+    assert duration(0) == "less than a month"
+    assert duration(1) == "1 month"
+    assert duration(12) == "1 year"
+    assert duration(20) == "1 year 8 months"
+    assert duration(66) == "5 years 6 months"
+    assert months_between(datetime.date(2021, 3, 12), datetime.date(2026, 11, 21)) == 68
+    assert months_between(datetime.date(2021, 3, 22), datetime.date(2021, 4, 21)) == 0
+    assert add_months(datetime.date(2024, 1, 31), 1) == datetime.date(2024, 2, 29)
+
+
+def test_a_sentence_in_plain_words_says_term_regime_start_and_time_left():
+    sentence = Sentence(term_months=60, regime=Sentence.Regime.ENHANCED)
+    words = sentence_in_words(sentence, datetime.date(2021, 3, 12), datetime.date(2024, 7, 1))
+    assert words == "5 years, medium-security penal colony, since 12 March 2021; 1 year 8 months left"
+    ended = sentence_in_words(sentence, datetime.date(2021, 3, 12), datetime.date(2026, 11, 21))
+    assert ended.endswith("the term ended on 12 March 2026")
+
+
+@pytest.fixture
+def person(db):
+    colony = FacilityFactory(
+        name_en="Penal colony No. 4",
+        postal_address_cyrillic="ИК-4\nул. Антошкина, 3\n246035, Гомель",
+        postal_address_latin="IK-4\nvulica Antoshkina 3\n246035 Homiel\nBELARUS",
+    )
+    person = prisoner(
+        detained=datetime.date(2021, 3, 12),
+        facility=FacilityFactory(),
+        first_name_be="Марыя",
+        first_name_ru="Мария",
+        first_name_en="Maryia",
+        patronymic_ru="Александровна",
+        last_name_be="Калеснікава",
+        last_name_ru="Колесникова",
+        last_name_en="Kalesnikava",
+        gender="female",
+        birth_date=datetime.date(1982, 4, 24),
+        story_en="A flautist.",
+    )
+    EventFactory(
+        person=person,
+        kind=EventKind.TRANSFERRED,
+        date=datetime.date(2021, 11, 1),
+        facility=colony,
+        source_url="https://example.org/transfer",
+        source_citation="",
+    )
+    sentence = Sentence.objects.create(
+        person=person,
+        verdict_date=datetime.date(2021, 9, 6),
+        term_months=132,
+        regime=Sentence.Regime.GENERAL,
+        court="Minsk Regional Court",
+        judge="S. Judge",
+        source_citation="verdict",
+    )
+    sentence.articles.add(ArticleFactory(number="357", part="3", title_en="Conspiracy to seize power"))
+    from solidarity.registry.services import refresh_derived_fields
+
+    refresh_derived_fields(person)
+    return person
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
+def test_the_profile_tells_the_whole_public_record(client, person):
+    html = client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "Maryia Kalesnikava" in html
+    assert "Марыя" in html and "Колесникова" in html  # every spelling
+    assert "44 years old" in html
+    assert "11 years, general-regime penal colony, since 12 March 2021; 5 years 3 months left" in html
+    assert "Art. 357 part 3" in html and "Conspiracy to seize power" in html
+    assert "Колесникова Мария Александровна, 1982 г. р." in html  # the envelope's recipient
+    assert "ИК-4<br>ул. Антошкина, 3<br>246035, Гомель" in html  # the envelope's address, line by line
+    assert "A flautist." in html
+    assert 'href="https://example.org/transfer"' in html  # the transfer's source
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
+def test_the_profile_in_russian_speaks_of_her_in_the_feminine(client, person):
+    html = client.get(f"/ru/people/{person.pk}/").content.decode()
+    assert "признана политзаключённой" in html
+
+
+@pytest.mark.django_db
+def test_an_incommunicado_person_carries_a_warning_about_letters(client, person):
+    EventFactory(person=person, kind=EventKind.INCOMMUNICADO, date=datetime.date(2023, 2, 1))
+    html = client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "Held incommunicado since 1 February 2023" in html
+
+
+@pytest.mark.django_db
+def test_the_printable_version_has_the_address_and_no_site_navigation(client, person):
+    response = client.get(f"/en/people/{person.pk}/print/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "246035, Гомель" in html
+    assert "print.css" in html and "site.css" not in html
+
+
+@pytest.mark.django_db
+def test_unpublished_and_unknown_people_are_not_found(client, person):
+    assert client.get("/en/people/999999/").status_code == 404
+    person.is_published = False
+    person.save()
+    assert client.get(f"/en/people/{person.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_profile_takes_the_same_number_of_queries_for_one_event_or_three(client, person):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/en/people/{person.pk}/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    EventFactory(
+        person=person, kind=EventKind.TRANSFERRED, date=datetime.date(2022, 1, 1), facility=FacilityFactory()
+    )
+    EventFactory(
+        person=person, kind=EventKind.TRANSFERRED, date=datetime.date(2022, 2, 1), facility=FacilityFactory()
+    )
+    assert queries() == before
