@@ -33,7 +33,10 @@ run: install var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py demo_data --if-empty --people $(DEMO_PEOPLE)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops). Staff account: make staff USERNAME=you"
-	$(RUN_ENV) exec $(BIN)/gunicorn solidarity.wsgi --config gunicorn.conf.py
+	@# The background worker (large imports) runs beside the app server and stops with it.
+	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(RUN_ENV) $(BIN)/gunicorn solidarity.wsgi --config gunicorn.conf.py
 
 # A staff account with an authenticator enrolment: make staff USERNAME=anna ROLE=editor
 staff: install var/secret_key

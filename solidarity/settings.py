@@ -71,11 +71,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "solidarity.core",
     "solidarity.audit",
     "solidarity.registry",
     "solidarity.catalogue",
     "solidarity.api",
+    "solidarity.imports",
     "solidarity.staff",
 ]
 
@@ -146,6 +149,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background work (reading large imports): kept in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # --- Languages -----------------------------------------------------------------------------------
 

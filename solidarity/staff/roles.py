@@ -26,6 +26,7 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "registry.facilitykind": ("view",),
         "registry.interest": _EDIT,
         "audit.auditentry": ("view",),
+        "imports.importbatch": ("view", "add", "change"),
     },
     # Prints and mails letters: needs to read names and addresses, never to change them.
     LETTERS_VOLUNTEER: {

@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.registry.models import Facility, Person
+
+
+class FacilityAlias(models.Model):
+    """How the canonical list names one of our facilities (title and address), remembered once an
+    import matched or created it, so that the next import finds it at once."""
+
+    key = models.CharField(max_length=600, unique=True)
+    facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="aliases")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ImportBatch(models.Model):
+    """An uploaded file on its way into the registry: read, planned, reviewed, applied."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting to be read")
+        PLANNING = "planning", _("being read")
+        READY = "ready", _("ready for review")
+        APPLIED = "applied", _("applied")
+        FAILED = "failed", _("could not be read")
+
+    FORMAT_CHOICES = [
+        ("auto", _("recognise by content")),
+        ("snapshot", _("our snapshot (JSON)")),
+        ("viasna-json", _("the list's JSON export")),
+        ("viasna-csv", _("the list's CSV export")),
+    ]
+
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField()
+    format = models.CharField(_("format"), max_length=20, choices=FORMAT_CHOICES, default="auto")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    progress = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportRow(models.Model):
+    """One planned change of a batch, as the editors review it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("to review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField(_("record"))
+    kind = models.CharField(_("kind"), max_length=20)
+    group = models.CharField(_("group"), max_length=20)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    details = models.JSONField(default=list)
+    flags = models.JSONField(default=list)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PENDING
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["group", "number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.kind} {self.name}"

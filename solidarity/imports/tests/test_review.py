@@ -1,0 +1,108 @@
+import pytest
+
+from solidarity.imports.models import ImportBatch, ImportRow
+from solidarity.registry.country import load_country
+from solidarity.registry.models import Person, Status
+
+from .test_import_command import RECORDS, SAMPLE, run
+
+
+@pytest.fixture
+def country(db):
+    load_country()
+
+
+def upload(client, content: bytes, name: str = "list.json"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/admin/imports/importbatch/add/", {"file": SimpleUploadedFile(name, content), "format": "auto"}
+    )
+
+
+@pytest.mark.django_db
+def test_an_editor_uploads_reviews_row_by_row_and_applies_only_the_accepted(verified_client, editor, country):
+    client = verified_client(editor)
+    response = upload(client, SAMPLE.read_bytes(), "viasna.json")
+    assert response.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportBatch.State.READY
+    assert batch.summary["new"] == 49
+    page = client.get(response["Location"]).content.decode()
+    assert "New people (49)" in page and "Andrei Chapiuk" in page
+
+    rows = {row.number: row for row in batch.rows.all()}
+    decisions = {f"decision-{row.pk}": "rejected" for row in rows.values()}
+    decisions[f"decision-{rows[1].pk}"] = "accepted"
+    decisions[f"decision-{rows[2].pk}"] = "accepted"
+    decisions[f"note-{rows[3].pk}"] = "duplicate of someone we have"
+    response = client.post(f"/admin/imports/importbatch/{batch.pk}/change/", {**decisions, "apply": "1"})
+    assert response.status_code == 302
+    assert set(Person.objects.values_list("source_ref", flat=True)) == {"viasna:1", "viasna:2"}
+    assert ImportRow.objects.get(pk=rows[3].pk).note == "duplicate of someone we have"
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.APPLIED
+    # An applied batch cannot be applied again.
+    assert (
+        client.post(f"/admin/imports/importbatch/{batch.pk}/change/", {"accept_all": "1"}).status_code == 403
+    )
+
+
+@pytest.mark.django_db
+def test_accept_all_applies_everything_and_missing_people_are_never_released(
+    verified_client, editor, country, tmp_path
+):
+    run(SAMPLE)
+    client = verified_client(editor)
+    import json
+
+    shorter = [r for r in RECORDS if r["id"] != 1]
+    upload(client, json.dumps(shorter).encode())
+    batch = ImportBatch.objects.get()
+    assert batch.summary["missing"] == 1
+    page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
+    assert "Missing from the new list" in page and "possibly released" in page
+    client.post(f"/admin/imports/importbatch/{batch.pk}/change/", {"accept_all": "1"})
+    assert Person.objects.get(source_ref="viasna:1").status == Status.POLITICAL_PRISONER
+
+
+@pytest.mark.django_db
+def test_an_unreadable_upload_says_why_and_writes_nothing(verified_client, editor, country):
+    client = verified_client(editor)
+    upload(client, b'[{"id": 1, "name": "broken')
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportBatch.State.FAILED
+    page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
+    assert "The JSON is broken" in page
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_large_file_is_read_in_the_background_with_progress(
+    verified_client, editor, country, monkeypatch, django_capture_on_commit_callbacks
+):
+    from solidarity.imports import services
+
+    monkeypatch.setattr(services, "BACKGROUND_ABOVE_BYTES", 10)
+    client = verified_client(editor)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        upload(client, SAMPLE.read_bytes())
+    batch = ImportBatch.objects.get()
+    assert batch.state == ImportBatch.State.QUEUED
+    page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
+    assert 'http-equiv="refresh"' in page  # the page follows the progress, without JavaScript
+    for callback in queued:
+        callback()  # the task is enqueued; the tests' immediate backend runs it at once
+    batch.refresh_from_db()
+    assert (batch.state, batch.progress, batch.summary["new"]) == (ImportBatch.State.READY, 100, 49)
+
+
+@pytest.mark.django_db
+def test_a_letters_volunteer_cannot_import(verified_client, country):
+    from solidarity.staff.services import create_staff_member
+    from solidarity.staff.tests.helpers import PASSWORD
+
+    volunteer = create_staff_member(username="vol", roles=["letters volunteer"], password=PASSWORD).user
+    client = verified_client(volunteer)
+    assert upload(client, SAMPLE.read_bytes()).status_code == 403
+    assert not ImportBatch.objects.exists()
