@@ -66,6 +66,42 @@ def run(people: int) -> None:
     print("render the home page                    ", describe(timed(lambda: client.get("/en/"), 30)))
     print("build the full snapshot export          ", describe(timed(build_snapshot, 3)))
     catalogue(client, people)
+    if people <= 5000:
+        imports()
+
+
+def imports() -> None:
+    """The daily update on a registry snapshot of the same size: into an empty registry, again
+    (nothing changes), and as a dry run."""
+    import json
+
+    from django.utils import timezone
+
+    from solidarity.imports.applying import apply_plan
+    from solidarity.imports.planning import plan_file
+    from solidarity.registry.models import Person
+    from solidarity.registry.snapshot import build_snapshot
+
+    data = json.dumps(build_snapshot(), ensure_ascii=False).encode()
+    Person.objects.all().delete()
+    today = timezone.localdate()
+
+    def full_import() -> dict:
+        plan = plan_file(data, today=today)
+        apply_plan(plan, actor_label="import: bench")
+        return plan.summary()
+
+    started = time.perf_counter()
+    first = full_import()
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"import {first['new']} records into an empty registry  {elapsed:8.0f} ms")
+    started = time.perf_counter()
+    again = full_import()
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"re-import the same file ({again['unchanged']} unchanged)   {elapsed:8.0f} ms")
+    print(
+        "dry run of the same file                ", describe(timed(lambda: plan_file(data, today=today), 3))
+    )
 
 
 def realistic_queries(count: int) -> list[str]:

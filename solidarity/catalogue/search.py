@@ -23,6 +23,7 @@ import threading
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from anyascii import anyascii
 from django.conf import settings
@@ -66,6 +67,7 @@ EXACT, PREFIX, ONE_EDIT, TWO_EDITS = 1.0, 0.8, 0.75, 0.55
 MIN_PREFIX = 3
 
 
+@lru_cache(maxsize=200_000)
 def skeleton(word: str) -> str:
     """The folded form of one word: every spelling of a name should fold to (nearly) the same."""
     folded = _NOT_LETTERS.sub("", anyascii(word).lower())

@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from solidarity.audit.models import AuditEntry
@@ -64,7 +64,14 @@ def refresh_all_derived_fields(
             person.current_facility_id = derived.facility_id
             person.imprisoned_since = derived.imprisoned_since
             changed.append(person)
-    Person.objects.bulk_update(changed, ["status", "current_facility", "imprisoned_since"], batch_size=1000)
+    # One prepared UPDATE run for every changed row: Django's bulk_update builds CASE expressions
+    # that cost seconds for thousands of rows; this costs milliseconds, on SQLite and PostgreSQL.
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET status = %s, current_facility_id = %s, imprisoned_since = %s WHERE id = %s",  # noqa: S608
+            [(p.status, p.current_facility_id, p.imprisoned_since, p.pk) for p in changed],
+        )
     versioning.bump()  # bulk writes send no signals
     return len(changed)
 
