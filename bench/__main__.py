@@ -66,6 +66,7 @@ def run(people: int) -> None:
     print("render the home page                    ", describe(timed(lambda: client.get("/en/"), 30)))
     print("build the full snapshot export          ", describe(timed(build_snapshot, 3)))
     catalogue(client, people)
+    stats_figures(client)
     if people <= 5000:
         imports()
 
@@ -101,6 +102,40 @@ def imports() -> None:
     print(f"re-import the same file ({again['unchanged']} unchanged)   {elapsed:8.0f} ms")
     print(
         "dry run of the same file                ", describe(timed(lambda: plan_file(data, today=today), 3))
+    )
+
+
+def stats_figures(client) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from solidarity.registry import versioning
+    from solidarity.stats import computations
+
+    today = timezone.localdate()
+
+    def everything_uncached():
+        versioning.bump()  # a new version: nothing cached, the timelines read again
+        computations.daily_series(computations.SERIES_START, today)
+        computations.monthly_flows(computations.SERIES_START, today)
+        computations.breakdowns(today)
+
+    print("statistics: daily series + all breakdowns, uncached", describe(timed(everything_uncached, 5)))
+    client.get("/en/statistics/")
+    print(
+        "render the statistics page (cached)     ", describe(timed(lambda: client.get("/en/statistics/"), 20))
+    )
+    print(
+        "draw the daily chart (cached data)      ",
+        describe(timed(lambda: client.get("/en/statistics/charts/daily.svg"), 10)),
+    )
+    day = dt.date(2023, 5, 21)
+    print(
+        "API daily series for one year           ",
+        describe(
+            timed(lambda: client.get(f"/api/v1/stats/daily?from={day.replace(month=1, day=1)}&to={day}"), 20)
+        ),
     )
 
 

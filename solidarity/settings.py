@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "solidarity.catalogue",
     "solidarity.api",
     "solidarity.imports",
+    "solidarity.stats",
     "solidarity.staff",
 ]
 

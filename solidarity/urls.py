@@ -19,6 +19,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("solidarity.core.urls")),
     path("", include("solidarity.catalogue.urls")),
+    path("", include("solidarity.stats.urls")),
     prefix_default_language=True,
 )
 

@@ -269,3 +269,108 @@ def articles(request: HttpRequest):
         }
         for a in Article.objects.all()
     ]
+
+
+class DayCount(Schema):
+    date: datetime.date
+    count: int
+
+
+class DailySeries(Schema):
+    series: list[DayCount]
+
+
+class MonthFlow(Schema):
+    month: str
+    arrivals: int
+    releases: int
+    deaths: int
+
+
+class Breakdowns(Schema):
+    date: datetime.date
+    total: int
+    gender: dict[str, int]
+    age: dict[str, int]
+    article: dict[str, int]
+    region: dict[str, int]
+    facility: dict[str, int]
+    term: dict[str, int]
+    served: dict[str, int]
+
+
+def _stats_day(value: datetime.date | None, default: datetime.date) -> datetime.date:
+    from solidarity.stats.computations import SERIES_START
+
+    day = value or default
+    if not SERIES_START <= day <= timezone.localdate():
+        raise HttpError(422, f"dates must lie between {SERIES_START} and today")
+    return day
+
+
+@api.get("/stats/daily", response=DailySeries, summary="Political prisoners on each day")
+@cacheable
+def stats_daily(
+    request: HttpRequest,
+    from_: datetime.date | None = Query(None, alias="from"),  # noqa: B008 (django-ninja declares parameters so)
+    to: datetime.date | None = None,
+    gender: str = "",
+    region: str = "",
+    article: int | None = None,
+):
+    """The registry's rule on every day from `from` to `to` (both included; default: the whole
+    series), optionally only women or men, one region (slug) or one article (id)."""
+    from solidarity.registry.models import Region
+    from solidarity.stats.computations import SERIES_START, daily_series
+
+    start = _stats_day(from_, SERIES_START)
+    end = _stats_day(to, timezone.localdate())
+    if start > end:
+        raise HttpError(422, "from must not be after to")
+    if gender not in {"", "female", "male"}:
+        raise HttpError(422, "gender is female or male")
+    region_id = None
+    if region:
+        region_id = Region.objects.filter(slug=region).values_list("pk", flat=True).first()
+        if region_id is None:
+            raise HttpError(422, f"unknown region {region!r}")
+    series = daily_series(start, end, gender=gender, region_id=region_id, article_id=article)
+    return {"series": [{"date": day, "count": count} for day, count in series]}
+
+
+@api.get(
+    "/stats/monthly",
+    response=list[MonthFlow],
+    summary="New political prisoners, releases and deaths per month",
+)
+@cacheable
+def stats_monthly(request: HttpRequest):
+    from solidarity.stats.computations import SERIES_START, monthly_flows
+
+    return monthly_flows(SERIES_START, timezone.localdate())
+
+
+@api.get("/stats/breakdowns", response=Breakdowns, summary="Who the political prisoners were on a date")
+@cacheable
+def stats_breakdowns(request: HttpRequest, date: datetime.date | None = None):
+    """Counts by gender, age group, article, region, facility (ids or slugs), sentence length and
+    time served, on `date` (default today)."""
+    from solidarity.registry.models import Region
+    from solidarity.stats.computations import breakdowns
+
+    day = _stats_day(date, timezone.localdate())
+    data = breakdowns(day)
+    slugs = {f.pk: f.slug for f in Facility.objects.only("slug")}
+    regions = dict(Region.objects.values_list("pk", "slug"))
+    articles = {a.pk: article_id(a) for a in Article.objects.all()}
+    return {
+        "date": day,
+        "total": data["total"],
+        "gender": data["gender"],
+        "age": data["age"],
+        "term": data["term"],
+        "served": data["served"],
+        "article": {articles.get(k, "unknown"): v for k, v in data["article"].items()},
+        "region": {regions.get(k, "unknown"): v for k, v in data["region"].items()},
+        "facility": {slugs.get(k, "unknown"): v for k, v in data["facility"].items()},
+    }

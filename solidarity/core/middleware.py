@@ -3,19 +3,15 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-# Every powerful browser feature, denied to every origin including our own.
+# Every powerful browser feature Chromium knows, denied to every origin including our own.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
         "autoplay",
-        "battery",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
-        "document-domain",
         "encrypted-media",
         "fullscreen",
         "gamepad",
@@ -33,7 +29,6 @@ PERMISSIONS_POLICY = ", ".join(
         "screen-wake-lock",
         "serial",
         "usb",
-        "web-share",
         "xr-spatial-tracking",
     )
 )

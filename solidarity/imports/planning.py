@@ -7,7 +7,6 @@ applied; the editors' review is a plan shown row by row.
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from solidarity.catalogue.search import words
 from solidarity.registry import timeline
@@ -234,18 +233,10 @@ def _new(incoming: Incoming, registry: Registry) -> Change:
     )
 
 
-class _Event(NamedTuple):
-    """An event as planning needs it (and as `timeline.derive` reads it), without a model."""
-
-    kind: str
-    date: datetime.date
-    facility_id: int | None
-
-
 @dataclass
 class _State:
     person: dict
-    events: list[_Event]
+    events: list[timeline.TimelineEvent]
     sentences: dict  # verdict_date -> (pk, fields, article keys)
     interests: set[str]
 
@@ -255,13 +246,13 @@ def _current_state(pks: list[int]) -> dict[int, _State]:
         return {}
     rows = Person.objects.filter(pk__in=pks).values("id", "source_ref", "region_id", *compared_columns())
     region_slugs = dict(Person.region.field.related_model.objects.values_list("pk", "slug"))
-    events: dict[int, list[_Event]] = defaultdict(list)
+    events: dict[int, list[timeline.TimelineEvent]] = defaultdict(list)
     for person_id, kind, date, facility_id in (
         Event.objects.filter(person_id__in=pks)
         .order_by("date", "id")
         .values_list("person_id", "kind", "date", "facility_id")
     ):
-        events[person_id].append(_Event(kind, date, facility_id))
+        events[person_id].append(timeline.TimelineEvent(kind, date, facility_id))
     articles: dict[int, set[str]] = defaultdict(set)
     for sentence_id, code, number, part in Sentence.articles.through.objects.filter(
         sentence__person_id__in=pks

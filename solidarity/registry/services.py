@@ -41,17 +41,17 @@ def refresh_all_derived_fields(
     """The same for many people at once (after an import, a batch edit, or at midnight); returns
     how many changed. Reads every event once instead of once per person."""
     today = today or timezone.localdate()
-    events = Event.objects.only("person_id", "kind", "date", "facility_id").order_by(
-        "person_id", "date", "id"
+    events = Event.objects.order_by("person_id", "date", "id").values_list(
+        "person_id", "kind", "date", "facility_id"
     )
     persons = Person.objects.only("id", "status", "current_facility_id", "imprisoned_since")
     if people is not None:
         ids = list(people)
         events = events.filter(person_id__in=ids)
         persons = persons.filter(pk__in=ids)
-    by_person: dict[int, list[Event]] = defaultdict(list)
-    for event in events.iterator(chunk_size=5000):
-        by_person[event.person_id].append(event)
+    by_person: dict[int, list[timeline.TimelineEvent]] = defaultdict(list)
+    for person_id, kind, date, facility_id in events.iterator(chunk_size=5000):
+        by_person[person_id].append(timeline.TimelineEvent(kind, date, facility_id))
     changed = []
     for person in persons.iterator(chunk_size=5000):
         derived = timeline.derive(by_person.get(person.pk, []), today)

@@ -80,3 +80,14 @@ def test_demo_facilities_have_addresses_in_the_real_format(demo_registry):
         assert facility.postal_address_latin.splitlines()[-1] == "BELARUS"
     held = Person.objects.filter(status=Status.POLITICAL_PRISONER)
     assert held.filter(current_facility__isnull=True).count() < held.count() * 0.1
+
+
+@pytest.mark.django_db
+def test_the_statistics_daily_series_passes_through_the_published_counts(demo_registry):
+    from solidarity.registry import versioning
+    from solidarity.stats.computations import SERIES_START, daily_series
+
+    versioning.bump()
+    series = dict(daily_series(SERIES_START, max(PUBLISHED)))
+    for day, published in PUBLISHED.items():
+        assert abs(series[day] - published) <= published * 0.02, (day, series[day], published)

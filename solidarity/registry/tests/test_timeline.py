@@ -158,3 +158,18 @@ def test_random_timelines_agree_with_a_brute_force_count():
         )
         day = D(2020, 1, 1) + datetime.timedelta(days=rng.randint(0, 1500))
         assert timeline.is_political_prisoner_on(timeline_, day) == (recognized <= day < end and start <= day)
+
+
+def test_intervals_agree_with_the_rule_on_every_day_of_random_timelines():
+    rng = random.Random(11)
+    kinds = list(EventKind)
+    for _ in range(400):
+        timeline_ = [
+            Event(kind=rng.choice(kinds), date=D(2020, 1, 1) + datetime.timedelta(days=rng.randint(0, 60)))
+            for _ in range(rng.randint(0, 8))
+        ]
+        intervals = timeline.prisoner_intervals(timeline_)
+        for offset in range(0, 70):
+            day = D(2020, 1, 1) + datetime.timedelta(days=offset)
+            inside = any(start <= day and (end is None or day < end) for start, end in intervals)
+            assert inside == timeline.is_political_prisoner_on(timeline_, day), (timeline_, day)

@@ -12,8 +12,11 @@ class Command(BaseCommand):
     def handle(self, *args, code, **options):
         if not country_file(code).exists():
             raise CommandError(f"No data file {country_file(code)}.")
+        from solidarity.stats.services import load_published_figures
+
         result = load_country(code)
+        figures = load_published_figures(code)
         self.stdout.write(
             f"{result.regions} regions, {result.kinds} kinds of facility, "
-            f"{result.facilities} facilities, {result.articles} articles."
+            f"{result.facilities} facilities, {result.articles} articles, {figures} published figures."
         )

@@ -1,0 +1,256 @@
+"""Statistics derived from the timelines, never typed in.
+
+Everything starts from each person's intervals as a political prisoner (`timeline.prisoner_intervals`,
+the registry's rule), read in three flat queries. The results are cached under the registry's
+version, so they are computed once per change of the registry, in any process.
+"""
+
+import datetime
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from solidarity.registry import timeline, versioning
+from solidarity.registry.models import ENDING_KINDS, Event, EventKind, Person, Sentence
+
+SERIES_START = datetime.date(2020, 8, 1)
+CACHE_SECONDS = 24 * 60 * 60
+
+# Groups as [low, high) and a key; `GROUP_LABELS` says them in the reader's language.
+AGE_GROUPS = [
+    (0, 18, "minors"),
+    (18, 30, "18-29"),
+    (30, 45, "30-44"),
+    (45, 60, "45-59"),
+    (60, 70, "60-69"),
+    (70, 200, "70+"),
+]
+TERM_GROUPS = [
+    (0, 12, "<1y"),
+    (12, 24, "1-2y"),
+    (24, 36, "2-3y"),
+    (36, 60, "3-5y"),
+    (60, 120, "5-10y"),
+    (120, 10_000, "10y+"),
+]  # months
+SERVED_GROUPS = [
+    (0, 6, "<6m"),
+    (6, 12, "6-12m"),
+    (12, 24, "1-2y"),
+    (24, 36, "2-3y"),
+    (36, 60, "3-5y"),
+    (60, 10_000, "5y+"),
+]  # months
+GROUP_LABELS = {
+    "minors": _("under 18 (minors)"),
+    "18-29": "18–29",
+    "30-44": "30–44",
+    "45-59": "45–59",
+    "60-69": "60–69",
+    "70+": _("70 and older"),
+    "<1y": _("under 1 year"),
+    "1-2y": _("1–2 years"),
+    "2-3y": _("2–3 years"),
+    "3-5y": _("3–5 years"),
+    "5-10y": _("5–10 years"),
+    "10y+": _("10 years and more"),
+    "<6m": _("under 6 months"),
+    "6-12m": _("6–12 months"),
+    "5y+": _("5 years and more"),
+    "unknown": _("not known"),
+    "female": _("women"),
+    "male": _("men"),
+}
+
+
+@dataclass
+class Facts:
+    """What statistics need to know of one person."""
+
+    gender: str
+    birth_date: datetime.date | None
+    region_id: int | None
+    events: list = field(default_factory=list)
+    intervals: list = field(default_factory=list)
+    sentences: list = field(default_factory=list)  # (verdict_date, term_months, article ids)
+
+
+def _rows(queryset):
+    """The rows of a values_list query, without Django's per-value converters: at tens of
+    thousands of rows they cost more than the query (dates are parsed once, below)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        yield from cursor.fetchall()
+
+
+def _as_date(value) -> datetime.date:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def load_facts() -> dict[int, Facts]:
+    """Every published person's facts, read in three queries."""
+    people = Person.objects.published()
+    facts = {
+        pk: Facts(gender, birth_date, region)
+        for pk, gender, birth_date, region in people.values_list("pk", "gender", "birth_date", "region_id")
+    }
+    for person_id, kind, date, facility_id in _rows(
+        Event.objects.order_by("date", "id").values_list("person_id", "kind", "date", "facility_id")
+    ):
+        if person_id in facts:
+            facts[person_id].events.append(timeline.TimelineEvent(kind, _as_date(date), facility_id))
+    articles: dict[int, set[int]] = defaultdict(set)
+    for sentence_id, article in Sentence.articles.through.objects.values_list("sentence_id", "article_id"):
+        articles[sentence_id].add(article)
+    for pk, person_id, verdict, term in Sentence.objects.values_list(
+        "pk", "person_id", "verdict_date", "term_months"
+    ):
+        if person_id in facts:
+            facts[person_id].sentences.append((verdict, term, articles[pk]))
+    for person in facts.values():
+        person.intervals = timeline.prisoner_intervals(person.events)
+    return facts
+
+
+_facts_lock = threading.Lock()
+_facts: tuple[str, dict[int, Facts]] | None = None
+
+
+def current_facts(
+    *, gender: str = "", region_id: int | None = None, article_id: int | None = None
+) -> list[Facts]:
+    """This process's facts for the registry as it is now (read again when it changed), filtered."""
+    global _facts
+    version = versioning.current_version()
+    if _facts is None or _facts[0] != version:
+        with _facts_lock:
+            if _facts is None or _facts[0] != version:
+                _facts = (version, load_facts())
+    people = _facts[1].values()
+    return [
+        person
+        for person in people
+        if (not gender or person.gender == gender)
+        and (not region_id or person.region_id == region_id)
+        and (not article_id or any(article_id in articles for _v, _t, articles in person.sentences))
+    ]
+
+
+def _cached(key: str, compute):
+    full_key = f"stats:{versioning.current_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, CACHE_SECONDS)
+    return value
+
+
+def daily_series(
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    gender: str = "",
+    region_id: int | None = None,
+    article_id: int | None = None,
+) -> list[tuple[datetime.date, int]]:
+    """The number of political prisoners on every day from start to end, both included."""
+
+    def compute():
+        days = (end - start).days + 1
+        delta = [0] * (days + 1)
+        for person in current_facts(gender=gender, region_id=region_id, article_id=article_id):
+            for begins, ends in person.intervals:
+                if ends is not None and ends <= start or begins > end:
+                    continue
+                delta[max(0, (begins - start).days)] += 1
+                if ends is not None and ends <= end:
+                    delta[(ends - start).days] -= 1
+        series, running = [], 0
+        for offset in range(days):
+            running += delta[offset]
+            series.append((start + datetime.timedelta(days=offset), running))
+        return series
+
+    return _cached(f"daily:{start}:{end}:{gender}:{region_id}:{article_id}", compute)
+
+
+def monthly_flows(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per month: people who became political prisoners, who were released (or pardoned), who died."""
+
+    def compute():
+        months: dict[tuple[int, int], Counter] = defaultdict(Counter)
+        for person in current_facts():
+            ending_kind = {e.date: e.kind for e in person.events if e.kind in ENDING_KINDS}
+            for begins, ends in person.intervals:
+                if start <= begins <= end:
+                    months[begins.year, begins.month]["arrivals"] += 1
+                if ends is not None and start <= ends <= end:
+                    kind = "deaths" if ending_kind.get(ends) == EventKind.DIED else "releases"
+                    months[ends.year, ends.month][kind] += 1
+        result = []
+        year, month = start.year, start.month
+        while (year, month) <= (end.year, end.month):
+            counts = months[year, month]
+            result.append(
+                {
+                    "month": f"{year}-{month:02d}",
+                    "arrivals": counts["arrivals"],
+                    "releases": counts["releases"],
+                    "deaths": counts["deaths"],
+                }
+            )
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+    return _cached(f"monthly:{start}:{end}", compute)
+
+
+def _group(value: int | None, groups) -> str:
+    if value is None:
+        return "unknown"
+    return next((key for low, high, key in groups if low <= value < high), "unknown")
+
+
+def breakdowns(day: datetime.date) -> dict:
+    """Who the political prisoners were on `day`: by gender, age group, article, region, facility,
+    sentence length and time served; with the total."""
+
+    def compute():
+        counts = {
+            name: Counter() for name in ("gender", "age", "article", "region", "facility", "term", "served")
+        }
+        total = 0
+        for person in current_facts():
+            interval = next(
+                ((b, e) for b, e in person.intervals if b <= day and (e is None or day < e)), None
+            )
+            if interval is None:
+                continue
+            total += 1
+            counts["gender"][person.gender or "unknown"] += 1
+            age = None
+            if person.birth_date:
+                age = (
+                    day.year
+                    - person.birth_date.year
+                    - ((day.month, day.day) < (person.birth_date.month, person.birth_date.day))
+                )
+            counts["age"][_group(age, AGE_GROUPS)] += 1
+            counts["region"][person.region_id] += 1
+            counts["facility"][timeline.derive(person.events, day).facility_id] += 1
+            passed = [s for s in person.sentences if s[0] is None or s[0] <= day]
+            latest = max(passed, key=lambda s: s[0] or datetime.date.min, default=None)
+            counts["term"][_group(latest[1] if latest else None, TERM_GROUPS)] += 1
+            for article in set().union(*(s[2] for s in passed)) if passed else ():
+                counts["article"][article] += 1
+            detention = timeline.latest_detention(person.events, day)
+            served = (day.year - detention.year) * 12 + day.month - detention.month if detention else None
+            counts["served"][_group(served, SERVED_GROUPS)] += 1
+        return {"total": total, **{name: dict(counter) for name, counter in counts.items()}}
+
+    return _cached(f"breakdowns:{day}", compute)

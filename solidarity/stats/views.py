@@ -1,0 +1,173 @@
+import csv
+import datetime
+
+from csp.constants import NONE, UNSAFE_INLINE
+from csp.decorators import csp_replace
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from solidarity.registry.models import Article, Facility, Region
+
+from . import charts, computations
+from .computations import AGE_GROUPS, GROUP_LABELS, SERIES_START, SERVED_GROUPS, TERM_GROUPS
+from .models import PublishedFigure
+
+public_page = cache_control(public=True, max_age=600)
+# A chart is an image of its own: pygal styles it from inside, and no script may run in it.
+svg_policy = csp_replace({"style-src": [UNSAFE_INLINE], "script-src": [NONE], "img-src": [NONE]})
+TOP = 15
+
+
+def _as_of(request: HttpRequest) -> datetime.date:
+    """The date asked for (?date=YYYY-MM-DD), within the series; today otherwise."""
+    today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return today
+    return min(max(day, SERIES_START), today)
+
+
+def _ordered(counts: dict, groups) -> list[tuple[str, int]]:
+    keys = [key for _low, _high, key in groups] + ["unknown"]
+    return [(str(GROUP_LABELS[key]), counts[key]) for key in keys if counts.get(key)]
+
+
+def _top(counts: dict, names: dict) -> list[tuple[str, int]]:
+    rows = sorted(
+        ((names.get(key, _("not known")), count) for key, count in counts.items()), key=lambda r: -r[1]
+    )
+    return [(str(label), count) for label, count in rows[:TOP]]
+
+
+def labelled_breakdowns(day: datetime.date) -> dict[str, dict]:
+    """Each breakdown on `day` with a title and rows of (label, count) in the reader's language."""
+    data = computations.breakdowns(day)
+    articles = {a.pk: f"{a.label} {a.title}" for a in Article.objects.all()}
+    facilities = {f.pk: str(f) for f in Facility.objects.all()}
+    regions = {r.pk: str(r) for r in Region.objects.all()}
+    gender = [
+        (str(GROUP_LABELS[key]), data["gender"][key])
+        for key in ("female", "male", "unknown")
+        if data["gender"].get(key)
+    ]
+    named = {
+        "gender": {"title": _("By gender"), "rows": gender},
+        "age": {"title": _("By age"), "rows": _ordered(data["age"], AGE_GROUPS)},
+        "term": {"title": _("By length of sentence"), "rows": _ordered(data["term"], TERM_GROUPS)},
+        "served": {"title": _("By time already served"), "rows": _ordered(data["served"], SERVED_GROUPS)},
+        "region": {"title": _("By region"), "rows": _top(data["region"], regions)},
+        "facility": {
+            "title": _("By place of detention (the 15 largest)"),
+            "rows": _top(data["facility"], facilities),
+        },
+        "article": {"title": _("By article (the 15 commonest)"), "rows": _top(data["article"], articles)},
+    }
+    for breakdown in named.values():
+        breakdown["height"] = charts.breakdown_height(breakdown["rows"])
+        breakdown["width"] = charts.BREAKDOWN_WIDTH
+    return named
+
+
+@public_page
+def statistics(request: HttpRequest) -> HttpResponse:
+    day = _as_of(request)
+    series = computations.daily_series(SERIES_START, day)
+    breakdowns = labelled_breakdowns(day)
+    total = computations.breakdowns(day)
+    women = total["gender"].get("female", 0)
+    return render(
+        request,
+        "stats/statistics.html",
+        {
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "total": total["total"],
+            "women": women,
+            "minors": total["age"].get("minors", 0),
+            "elderly": total["age"].get("60-69", 0) + total["age"].get("70+", 0),
+            "peak": max(series, key=lambda item: item[1]),
+            "yearly": [(d, c) for d, c in series if d.day == 1 and d.month in (1, 7)] + [series[-1]],
+            "yearly_headings": [_("date"), _("political prisoners")],
+            "month_headings": [_("month"), _("became political prisoners"), _("released"), _("died")],
+            "breakdown_headings": ["", _("political prisoners")],
+            "month_rows": [
+                (m["month"], m["arrivals"], m["releases"], m["deaths"])
+                for m in computations.monthly_flows(SERIES_START, day)[-24:]
+            ],
+            "breakdowns": breakdowns,
+            "figures": PublishedFigure.objects.all(),
+            "date_param": "" if day == timezone.localdate() else f"?date={day.isoformat()}",
+        },
+    )
+
+
+def _svg(svg: str) -> HttpResponse:
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@public_page
+@svg_policy
+def chart(request: HttpRequest, name: str) -> HttpResponse:
+    day = _as_of(request)
+    if name == "daily":
+        return _svg(
+            charts.daily_line(
+                computations.daily_series(SERIES_START, day), _("Political prisoners on each day")
+            )
+        )
+    if name == "monthly":
+        months = computations.monthly_flows(SERIES_START, day)[-24:]
+        return _svg(charts.monthly_bars(months, _("Each month: new political prisoners, releases, deaths")))
+    breakdowns = labelled_breakdowns(day)
+    if name not in breakdowns:
+        raise Http404
+    return _svg(charts.breakdown_bars(breakdowns[name]["rows"], breakdowns[name]["title"]))
+
+
+@public_page
+def data_csv(request: HttpRequest, name: str) -> HttpResponse:
+    day = _as_of(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{day.isoformat()}.csv"'
+    writer = csv.writer(response)
+    if name == "daily":
+        writer.writerow(["date", "count"])
+        writer.writerows((d.isoformat(), count) for d, count in computations.daily_series(SERIES_START, day))
+    elif name == "monthly":
+        writer.writerow(["month", "arrivals", "releases", "deaths"])
+        writer.writerows(
+            (m["month"], m["arrivals"], m["releases"], m["deaths"])
+            for m in computations.monthly_flows(SERIES_START, day)
+        )
+    else:
+        breakdowns = labelled_breakdowns(day)
+        if name not in breakdowns:
+            raise Http404
+        writer.writerow([name, f"count on {day.isoformat()}"])
+        writer.writerows(breakdowns[name]["rows"])
+    return response
+
+
+@public_page
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def embed_counter(request: HttpRequest) -> HttpResponse:
+    """A small counter that partner sites may show in an iframe: no cookie, no script, no tracking."""
+    day = timezone.localdate()
+    return render(
+        request, "stats/embed_counter.html", {"day": day, "total": computations.breakdowns(day)["total"]}
+    )
+
+
+@public_page
+@svg_policy
+def embed_chart(request: HttpRequest) -> HttpResponse:
+    """The daily chart as an image that partner sites may link to."""
+    day = timezone.localdate()
+    series = computations.daily_series(SERIES_START, day)
+    return _svg(charts.daily_line(series, _("Political prisoners on each day")))
