@@ -60,9 +60,15 @@ messages: install-dev
 	cd solidarity && DJANGO_SETTINGS_MODULE=solidarity.settings_test ../$(BIN)/python ../manage.py makemessages --locale be --locale ru --locale en --no-obsolete
 	cd solidarity && DJANGO_SETTINGS_MODULE=solidarity.settings_test ../$(BIN)/python ../manage.py compilemessages
 
+# Figures, never assertions. Friendship under load runs on PostgreSQL when one answers locally
+# (a scratch database, solidarity_bench, is created for it), else on SQLite.
+BENCH_POSTGRES ?= postgres://postgres@127.0.0.1:5432/solidarity_bench
 bench: install-dev
 	mkdir -p var
-	$(BIN)/python -m bench
+	@if psql -h 127.0.0.1 -U postgres -d postgres -qtc "SELECT 1" >/dev/null 2>&1; then \
+	  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS solidarity_bench" -c "CREATE DATABASE solidarity_bench" >/dev/null; \
+	  BENCH_POSTGRES_URL=$(BENCH_POSTGRES) $(BIN)/python -m bench; \
+	else $(BIN)/python -m bench; fi
 
 clean:
 	rm -rf var $(VENV)

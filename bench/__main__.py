@@ -227,8 +227,69 @@ def catalogue(client, people: int) -> None:
     )
 
 
+def friends_bench() -> None:
+    """Befriending under load (20 concurrent clients, each with its own connection), and the
+    friend's page with 10 people."""
+    import threading
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from solidarity.friends import services
+    from solidarity.friends.models import Friend
+    from solidarity.registry.models import Person, Status
+
+    call_command("migrate", verbosity=0)
+    call_command("demo_data", "--people", "2000", "--replace", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    Friend.objects.all().delete()
+    Person.objects.update(friend_count=0)
+    people = list(Person.objects.filter(status=Status.POLITICAL_PRISONER).order_by("pk")[:50])
+    friends = [services.create_friend()[0] for _ in range(2000)]
+    clients = 20
+
+    def work(chunk):
+        try:
+            for n, friend in enumerate(chunk):
+                services.befriend(friend=friend, person=people[n % len(people)])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(friends[i::clients],)) for i in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    total = sum(Person.objects.filter(pk__in=[p.pk for p in people]).values_list("friend_count", flat=True))
+    print(f"\n== friendship ({connection.vendor}) ==")
+    print(
+        f"befriend, {clients} concurrent clients: {len(friends) / elapsed:8.0f} per second "
+        f"({len(friends)} in {elapsed:.2f} s; counts add up to {total})"
+    )
+
+    friend, codename = services.create_friend()
+    for person in people[:10]:
+        services.befriend(friend=friend, person=person)
+    client = Client()
+    client.post("/en/friends/restore/", {"codename": codename})
+    client.get("/en/friends/me/")
+    print(
+        "render the friend's page, 10 people     ", describe(timed(lambda: client.get("/en/friends/me/"), 30))
+    )
+
+
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_PEOPLE", "5000,50000").split(",")]
+    if sys.argv[1:] == ["friends"]:
+        friends_bench()
+        return
     if len(sys.argv) > 1:  # one size, in its own process and database
         run(int(sys.argv[1]))
         return
@@ -239,6 +300,14 @@ def main() -> None:
             env = {**os.environ, "DJANGO_SETTINGS_MODULE": "solidarity.settings_test", "VAR_DIR": var_dir}
             command = [sys.executable, "-m", "bench", str(people)]  # our own interpreter and module
             subprocess.run(command, cwd=ROOT, env=env, check=True)  # noqa: S603
+    # Friendship under concurrency, on PostgreSQL when BENCH_POSTGRES_URL names a scratch database.
+    with tempfile.TemporaryDirectory() as var_dir:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "solidarity.settings_test", "VAR_DIR": var_dir}
+        if os.environ.get("BENCH_POSTGRES_URL"):
+            env["DATABASE_URL"] = os.environ["BENCH_POSTGRES_URL"]
+        else:
+            print("\n(friendship on SQLite: set BENCH_POSTGRES_URL to a scratch database for PostgreSQL)")
+        subprocess.run([sys.executable, "-m", "bench", "friends"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Fixtures for the apps' tests: staff members who log in the real way."""
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -37,3 +38,32 @@ def verified_client(client):
         return client
 
     return login
+
+
+def cache_contents() -> dict[str, bytes]:
+    """Every key and raw value in the cache, whichever backend it is (in-process or Redis)."""
+    backend = cache._cache
+    if hasattr(backend, "get_client"):  # Redis
+        client = backend.get_client()
+        keys = client.keys(f"{cache.key_prefix}*")
+        return {key.decode(): client.get(key) or b"" for key in keys}
+    return {key: value for key, value in backend.items()}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with no rate-limit counters, caches or registry version of the last one;
+    on Redis only this run's keys are removed (a shared Redis may hold others')."""
+
+    def clear():
+        backend = cache._cache
+        if hasattr(backend, "get_client"):
+            keys = list(cache_contents())
+            if keys:
+                backend.get_client().delete(*keys)
+        else:
+            cache.clear()
+
+    clear()
+    yield
+    clear()

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "solidarity.api",
     "solidarity.imports",
     "solidarity.stats",
+    "solidarity.friends",
     "solidarity.staff",
 ]
 
@@ -282,5 +283,13 @@ LOGGING = {
 }
 
 SITE_NAME = _("Solidarity with political prisoners")
+
+# Friendship: codenames are stored as HMACs with this pepper (derived from SECRET_KEY when unset;
+# set it separately in production, since changing it makes every codename unknown).
+FRIENDS_PEPPER = env("FRIENDS_PEPPER", "")
+FRIENDS_LIMIT_PER_HOUR = env_int("FRIENDS_LIMIT_PER_HOUR", 30)  # with the proof-of-work
+FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = env_int("FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS", 6)
+FRIENDS_REMEMBER_COOKIE = "friend_codename"
+FRIENDS_REMEMBER_DAYS = 365
 # The embedded setup serves uploaded photos itself; behind a proxy, let the proxy do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

@@ -18,3 +18,8 @@ from solidarity.settings import PASSWORD_HASHERS  # noqa: E402
 
 # Argon2 is deliberately slow; tests that hash passwords don't need it to be.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F811
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared memory: its locking is the real one (WAL, immediate transactions, a busy
+    # timeout), so that tests of concurrent writes mean on SQLite what they mean in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.core.urls")),
     path("", include("solidarity.catalogue.urls")),
     path("", include("solidarity.stats.urls")),
+    path("", include("solidarity.friends.urls")),
     prefix_default_language=True,
 )
 

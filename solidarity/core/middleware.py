@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -37,6 +38,18 @@ PERMISSIONS_POLICY = ", ".join(
 # Pages whose forms post back to us. Under `no-referrer` a browser sends `Origin: null` with such
 # a post, which Django's CSRF protection must refuse; `same-origin` still tells other hosts nothing.
 FORM_PAGE_REFERRER_POLICY = "same-origin"
+
+
+def allows_own_referrer(view):
+    """For a public page whose form posts back to this site (see FORM_PAGE_REFERRER_POLICY)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.headers["Referrer-Policy"] = FORM_PAGE_REFERRER_POLICY
+        return response
+
+    return wrapped
 
 
 def privacy_headers(get_response: Callable[[HttpRequest], HttpResponse]):

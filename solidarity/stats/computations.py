@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.registry import timeline, versioning
@@ -99,11 +101,15 @@ def load_facts() -> dict[int, Facts]:
         pk: Facts(gender, birth_date, region)
         for pk, gender, birth_date, region in people.values_list("pk", "gender", "birth_date", "region_id")
     }
+    # Dates come as ISO text (Cast) for the C parser below: SQLite's date converter, in Python,
+    # costs more than the query itself.
+    events = Event.objects.order_by().annotate(day=Cast("date", CharField()))  # any order: intervals sort
     for person_id, kind, date, facility_id in _rows(
-        Event.objects.order_by("date", "id").values_list("person_id", "kind", "date", "facility_id")
+        events.values_list("person_id", "kind", "day", "facility_id")
     ):
         if person_id in facts:
-            facts[person_id].events.append(timeline.TimelineEvent(kind, _as_date(date), facility_id))
+            # ISO dates order like dates: kept as text until a computation needs real dates.
+            facts[person_id].events.append(timeline.TimelineEvent(kind, str(date), facility_id))
     articles: dict[int, set[int]] = defaultdict(set)
     for sentence_id, article in Sentence.articles.through.objects.values_list("sentence_id", "article_id"):
         articles[sentence_id].add(article)
@@ -113,7 +119,10 @@ def load_facts() -> dict[int, Facts]:
         if person_id in facts:
             facts[person_id].sentences.append((verdict, term, articles[pk]))
     for person in facts.values():
-        person.intervals = timeline.prisoner_intervals(person.events)
+        person.intervals = [
+            (_as_date(start), _as_date(end) if end else None)
+            for start, end in timeline.prisoner_intervals(person.events)
+        ]
     return facts
 
 
@@ -190,7 +199,7 @@ def monthly_flows(start: datetime.date, end: datetime.date) -> list[dict]:
                 if start <= begins <= end:
                     months[begins.year, begins.month]["arrivals"] += 1
                 if ends is not None and start <= ends <= end:
-                    kind = "deaths" if ending_kind.get(ends) == EventKind.DIED else "releases"
+                    kind = "deaths" if ending_kind.get(ends.isoformat()) == EventKind.DIED else "releases"
                     months[ends.year, ends.month][kind] += 1
         result = []
         year, month = start.year, start.month
@@ -242,13 +251,14 @@ def breakdowns(day: datetime.date) -> dict:
                 )
             counts["age"][_group(age, AGE_GROUPS)] += 1
             counts["region"][person.region_id] += 1
-            counts["facility"][timeline.derive(person.events, day).facility_id] += 1
+            events = [timeline.TimelineEvent(e.kind, _as_date(e.date), e.facility_id) for e in person.events]
+            counts["facility"][timeline.derive(events, day).facility_id] += 1
             passed = [s for s in person.sentences if s[0] is None or s[0] <= day]
             latest = max(passed, key=lambda s: s[0] or datetime.date.min, default=None)
             counts["term"][_group(latest[1] if latest else None, TERM_GROUPS)] += 1
             for article in set().union(*(s[2] for s in passed)) if passed else ():
                 counts["article"][article] += 1
-            detention = timeline.latest_detention(person.events, day)
+            detention = timeline.latest_detention(events, day)
             served = (day.year - detention.year) * 12 + day.month - detention.month if detention else None
             counts["served"][_group(served, SERVED_GROUPS)] += 1
         return {"total": total, **{name: dict(counter) for name, counter in counts.items()}}

@@ -1,36 +1,9 @@
 import pytest
-from django.core.cache import cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from solidarity.conftest import cache_contents
+
 from .helpers import PASSWORD, current_code
-
-
-def cache_contents() -> dict[str, bytes]:
-    """Every key and raw value in the cache, whichever backend it is (in-process or Redis)."""
-    backend = cache._cache
-    if hasattr(backend, "get_client"):  # Redis
-        client = backend.get_client()
-        keys = client.keys(f"{cache.key_prefix}*")
-        return {key.decode(): client.get(key) or b"" for key in keys}
-    return {key: value for key, value in backend.items()}
-
-
-def clear_test_keys() -> None:
-    """Empties this test run's keys only (a shared Redis may hold others')."""
-    backend = cache._cache
-    if hasattr(backend, "get_client"):
-        keys = list(cache_contents())
-        if keys:
-            backend.get_client().delete(*keys)
-    else:
-        cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    clear_test_keys()
-    yield
-    clear_test_keys()
 
 
 @pytest.mark.django_db
@@ -105,7 +78,7 @@ def test_the_client_limit_counts_failures_across_accounts_without_keeping_the_ad
     assert "Too many failed attempts" not in other.content.decode()
     # The address is nowhere in the cache's keys or values, only its day-salted hash.
     contents = cache_contents()
-    assert any("throttle:login:client:" in key for key in contents)
+    assert any("ratelimit:login:client:" in key for key in contents)
     assert not any(address in key or address.encode() in value for key, value in contents.items())
 
 
@@ -130,7 +103,7 @@ def test_a_recovery_code_opens_the_back_office_once(client):
 
 
 def test_behind_the_proxy_clients_are_told_apart_by_the_address_the_proxy_appended(rf, settings):
-    from solidarity.staff.throttle import client_key
+    from solidarity.core.ratelimit import client_key
 
     settings.BEHIND_PROXY = True
     one = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")

@@ -1,0 +1,62 @@
+"""What is due for each person a friend supports. Other apps add their own kinds of due (the
+parcel window, an open fundraising campaign) by appending a function to `PROVIDERS`."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .models import Friendship, Mark
+
+BIRTHDAY_NOTICE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    text: str
+    urgent: bool = False
+
+
+def next_birthday(born: datetime.date, today: datetime.date) -> datetime.date:
+    for year in (today.year, today.year + 1):
+        try:
+            day = born.replace(year=year)
+        except ValueError:  # 29 February in a common year
+            day = datetime.date(year, 2, 28)
+        if day >= today:
+            return day
+    raise AssertionError("unreachable")
+
+
+def letter_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:
+    wrote = [
+        m
+        for m in marks
+        if m.kind == Mark.Kind.LETTER and (m.date.year, m.date.month) == (today.year, today.month)
+    ]
+    if wrote:
+        return None
+    return Due("letter", _("A letter this month"), urgent=today.day >= 20)
+
+
+def birthday_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:
+    born = friendship.person.birth_date
+    if not born:
+        return None
+    days = (next_birthday(born, today) - today).days
+    if days > BIRTHDAY_NOTICE_DAYS:
+        return None
+    if days == 0:
+        return Due("birthday", _("Birthday today"), urgent=True)
+    text = ngettext("Birthday in %(days)d day", "Birthday in %(days)d days", days) % {"days": days}
+    return Due("birthday", text, urgent=days <= 14)
+
+
+PROVIDERS: list[Callable[[Friendship, list[Mark], datetime.date], Due | None]] = [letter_due, birthday_due]
+
+
+def dues_for(friendship: Friendship, marks: list[Mark], today: datetime.date) -> list[Due]:
+    return [due for provider in PROVIDERS if (due := provider(friendship, marks, today))]

@@ -1,0 +1,70 @@
+"""Named operations of friendship. The friend count on a person moves only here, in the same
+transaction as the row it counts, so it is exact under any concurrency and never negative."""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from solidarity.registry.models import Person
+
+from . import codenames
+from .models import Friend, Friendship, Mark
+
+
+@transaction.atomic
+def create_friend() -> tuple[Friend, str]:
+    """A new friend and their codename: the codename is returned once and stored nowhere."""
+    codename = codenames.new_codename()
+    friend = Friend.objects.create(
+        key_hash=codenames.key_hash(codename),
+        calendar_hash=codenames.calendar_hash(codenames.calendar_token(codename)),
+    )
+    return friend, codename
+
+
+def find_friend(codename: str) -> Friend | None:
+    if len(codenames.normalise(codename).split()) != codenames.WORDS_PER_CODENAME:
+        return None
+    return Friend.objects.filter(key_hash=codenames.key_hash(codename)).first()
+
+
+def befriend(*, friend: Friend, person: Person) -> bool:
+    """Returns whether a new friendship began (befriending twice counts once)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                Friendship.objects.create(friend=friend, person=person)
+        except IntegrityError:
+            return False
+        Person.objects.filter(pk=person.pk).update(friend_count=F("friend_count") + 1)
+    return True
+
+
+def unfriend(*, friend: Friend, person: Person) -> bool:
+    with transaction.atomic():
+        _total, per_model = Friendship.objects.filter(friend=friend, person=person).delete()
+        ended = per_model.get(Friendship._meta.label, 0)
+        if ended:
+            Person.objects.filter(pk=person.pk, friend_count__gte=ended).update(
+                friend_count=F("friend_count") - ended
+            )
+    return bool(ended)
+
+
+def forget(*, friend: Friend) -> int:
+    """Deletes the codename's friendships and marks at once; returns how many friendships ended."""
+    with transaction.atomic():
+        people = list(friend.friendships.values_list("person_id", flat=True))
+        friend.delete()
+        Person.objects.filter(pk__in=people, friend_count__gt=0).update(friend_count=F("friend_count") - 1)
+    return len(people)
+
+
+def mark(*, friend: Friend, person: Person, kind: str, day: datetime.date) -> bool:
+    """ "I wrote" / "I sent a parcel" today; once per kind and day."""
+    friendship = Friendship.objects.filter(friend=friend, person=person).first()
+    if friendship is None or kind not in Mark.Kind.values:
+        return False
+    _mark, created = Mark.objects.get_or_create(friendship=friendship, kind=kind, date=day)
+    return created
