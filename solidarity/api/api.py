@@ -21,7 +21,7 @@ from ninja.errors import HttpError
 
 from solidarity.catalogue.forms import PeopleFilter
 from solidarity.registry.models import Article, Event, Facility, Person, Sentence
-from solidarity.registry.snapshot import article_id, translations
+from solidarity.registry.snapshot import article_id, facility_record, translations
 
 api = NinjaAPI(
     title="Political prisoners: open data",
@@ -98,9 +98,11 @@ class FacilityOut(Schema):
     id: str
     kind: str
     name: dict[str, str]
+    code: dict[str, str]
     city: dict[str, str]
     region: str | None
     postal_code: str
+    street: dict[str, str]
     postal_address: dict[str, str]
     holds_women: bool
 
@@ -241,19 +243,7 @@ def person(request: HttpRequest, person_id: int):
 @api.get("/facilities", response=list[FacilityOut], summary="Places of detention")
 @cacheable
 def facilities(request: HttpRequest):
-    return [
-        {
-            "id": f.slug,
-            "kind": f.kind.slug,
-            "name": translations(f, "name"),
-            "city": translations(f, "city"),
-            "region": f.region.slug if f.region else None,
-            "postal_code": f.postal_code,
-            "postal_address": {"cyrillic": f.postal_address_cyrillic, "latin": f.postal_address_latin},
-            "holds_women": f.holds_women,
-        }
-        for f in Facility.objects.select_related("kind", "region")
-    ]
+    return [facility_record(f) for f in Facility.objects.select_related("kind", "region")]
 
 
 @api.get("/articles", response=list[ArticleOut], summary="Articles of the legal codes")

@@ -80,8 +80,25 @@ def log_change(
     changes = diff(before or {}, after or {})
     if action == AuditEntry.Action.UPDATE and not changes:
         return None
+    entry = new_entry(
+        actor_label=actor_label, obj=obj, action=action, changes=changes, record=record, actor=actor
+    )
+    entry.save()
+    return entry
+
+
+def new_entry(
+    *,
+    actor_label: str,
+    obj: models.Model,
+    action: str,
+    changes: dict,
+    record: models.Model | None = None,
+    actor=None,
+) -> AuditEntry:
+    """An unsaved entry, for callers that write many at once (`bulk_create`)."""
     record = record or obj
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label,
         action=action,
@@ -90,7 +107,7 @@ def log_change(
         object_repr=str(obj)[:300],
         record_type=ContentType.objects.get_for_model(record),
         record_id=str(record.pk),
-        changes=changes,
+        changes={name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
     )
 
 

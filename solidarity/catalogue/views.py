@@ -130,9 +130,9 @@ def birthdays(request: HttpRequest) -> HttpResponse:
     days_left_in_month = (month_end.replace(day=1) - today).days - 1
     upcoming = list(birthdays_within(held, today, max(6, days_left_in_month)))
     for person in upcoming:
-        person.next_birthday = _next_birthday(person.birth_date, today)
-        person.turns = person.next_birthday.year - person.birth_date.year
-    upcoming.sort(key=lambda p: (p.next_birthday, p.last_name))
+        person.birthday = person.next_birthday(today)
+        person.turns = person.birthday.year - person.birth_date.year
+    upcoming.sort(key=lambda p: (p.birthday, p.last_name))
     with_card_facts(upcoming, today)
     week_end = today + datetime.timedelta(days=6)
     return render(
@@ -140,23 +140,12 @@ def birthdays(request: HttpRequest) -> HttpResponse:
         "catalogue/birthdays.html",
         {
             "today": today,
-            "this_week": [p for p in upcoming if p.next_birthday <= week_end],
+            "this_week": [p for p in upcoming if p.birthday <= week_end],
             "later_this_month": [
-                p for p in upcoming if p.next_birthday > week_end and p.next_birthday.month == today.month
+                p for p in upcoming if p.birthday > week_end and p.birthday.month == today.month
             ],
         },
     )
-
-
-def _next_birthday(born: datetime.date, today: datetime.date) -> datetime.date:
-    for year in (today.year, today.year + 1):
-        try:
-            day = born.replace(year=year)
-        except ValueError:  # 29 February in a common year
-            day = datetime.date(year, 2, 28)
-        if day >= today:
-            return day
-    raise AssertionError("unreachable")
 
 
 @public_page

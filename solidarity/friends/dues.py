@@ -20,17 +20,6 @@ class Due:
     urgent: bool = False
 
 
-def next_birthday(born: datetime.date, today: datetime.date) -> datetime.date:
-    for year in (today.year, today.year + 1):
-        try:
-            day = born.replace(year=year)
-        except ValueError:  # 29 February in a common year
-            day = datetime.date(year, 2, 28)
-        if day >= today:
-            return day
-    raise AssertionError("unreachable")
-
-
 def letter_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:
     wrote = [
         m
@@ -43,10 +32,10 @@ def letter_due(friendship: Friendship, marks: list[Mark], today: datetime.date) 
 
 
 def birthday_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:
-    born = friendship.person.birth_date
-    if not born:
+    birthday = friendship.person.next_birthday(today)
+    if birthday is None:
         return None
-    days = (next_birthday(born, today) - today).days
+    days = (birthday - today).days
     if days > BIRTHDAY_NOTICE_DAYS:
         return None
     if days == 0:

@@ -5,12 +5,12 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from solidarity.audit.models import AuditEntry
+from solidarity.audit.services import new_entry
 from solidarity.registry.models import (
     Article,
     Event,
@@ -28,10 +28,6 @@ from .models import FacilityAlias
 from .planning import Change, Plan, Registry
 
 
-def _json(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
 class Applier:
     def __init__(self, plan: Plan, actor_label: str, actor=None):
         self.plan = plan
@@ -41,7 +37,6 @@ class Applier:
         self.regions = dict(Region.objects.values_list("slug", "pk"))
         self.interests = dict(Interest.objects.values_list("slug", "pk"))
         self.audit: list[AuditEntry] = []
-        self.person_type = ContentType.objects.get_for_model(Person)
         self.created_facilities = 0
 
     # --- reference data -----------------------------------------------------------------------
@@ -152,16 +147,13 @@ class Applier:
 
     def _audit(self, obj, action: str, changes: dict, record) -> None:
         self.audit.append(
-            AuditEntry(
-                actor=self.actor,
+            new_entry(
                 actor_label=self.actor_label,
+                obj=obj,
                 action=action,
-                content_type=ContentType.objects.get_for_model(obj),
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                record_type=ContentType.objects.get_for_model(record),
-                record_id=str(record.pk),
-                changes={name: [_json(old), _json(new)] for name, (old, new) in changes.items()},
+                changes=changes,
+                record=record,
+                actor=self.actor,
             )
         )
 

@@ -297,6 +297,19 @@ class Person(models.Model):
         """Last name, first name and patronymic: how a name is written on an envelope or a list."""
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
 
+    def next_birthday(self, today: datetime.date) -> datetime.date | None:
+        """The next birthday on or after today; in a common year, 29 February is kept on the 28th."""
+        if not self.birth_date:
+            return None
+        for year in (today.year, today.year + 1):
+            try:
+                day = self.birth_date.replace(year=year)
+            except ValueError:
+                day = datetime.date(year, 2, 28)
+            if day >= today:
+                return day
+        raise AssertionError("unreachable")
+
     def age_on(self, day: datetime.date) -> int | None:
         if not self.birth_date:
             return None

@@ -169,6 +169,22 @@ def _people(facility_slugs: dict[int, str]) -> list[dict]:
     return people
 
 
+def facility_record(f: Facility) -> dict:
+    """A facility as the snapshot and the open-data API describe it (load `kind` and `region`)."""
+    return {
+        "id": f.slug,
+        "kind": f.kind.slug,
+        "name": translations(f, "name"),
+        "code": {"cyrillic": f.code_cyrillic, "latin": f.code_latin},
+        "region": f.region.slug if f.region else None,
+        "city": translations(f, "city"),
+        "postal_code": f.postal_code,
+        "street": {"cyrillic": f.street_cyrillic, "latin": f.street_latin},
+        "postal_address": {"cyrillic": f.postal_address_cyrillic, "latin": f.postal_address_latin},
+        "holds_women": f.holds_women,
+    }
+
+
 def build_snapshot() -> dict:
     facilities = list(Facility.objects.select_related("kind", "region"))
     facility_slugs = {facility.pk: facility.slug for facility in facilities}
@@ -193,20 +209,6 @@ def build_snapshot() -> dict:
             }
             for a in Article.objects.all()
         ],
-        "facilities": [
-            {
-                "id": f.slug,
-                "kind": f.kind.slug,
-                "name": translations(f, "name"),
-                "code": {"cyrillic": f.code_cyrillic, "latin": f.code_latin},
-                "region": f.region.slug if f.region else None,
-                "city": translations(f, "city"),
-                "postal_code": f.postal_code,
-                "street": {"cyrillic": f.street_cyrillic, "latin": f.street_latin},
-                "postal_address": {"cyrillic": f.postal_address_cyrillic, "latin": f.postal_address_latin},
-                "holds_women": f.holds_women,
-            }
-            for f in facilities
-        ],
+        "facilities": [facility_record(f) for f in facilities],
         "people": _people(facility_slugs),
     }

@@ -173,3 +173,11 @@ def test_intervals_agree_with_the_rule_on_every_day_of_random_timelines():
             day = D(2020, 1, 1) + datetime.timedelta(days=offset)
             inside = any(start <= day and (end is None or day < end) for start, end in intervals)
             assert inside == timeline.is_political_prisoner_on(timeline_, day), (timeline_, day)
+
+
+def test_the_next_birthday_and_the_leap_day_in_common_years():
+    person = Person(birth_date=D(2000, 2, 29))
+    assert person.next_birthday(D(2026, 2, 1)) == D(2026, 2, 28)
+    assert person.next_birthday(D(2027, 3, 1)) == D(2028, 2, 29)
+    assert Person(birth_date=D(1990, 11, 21)).next_birthday(D(2026, 11, 21)) == D(2026, 11, 21)
+    assert Person().next_birthday(D(2026, 1, 1)) is None
