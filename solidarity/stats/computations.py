@@ -6,6 +6,7 @@ version, so they are computed once per change of the registry, in any process.
 """
 
 import datetime
+import gc
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -126,6 +127,18 @@ def load_facts() -> dict[int, Facts]:
     return facts
 
 
+def _without_gc(build):
+    """Builds tens of thousands of small objects without the cyclic garbage collector, which
+    would otherwise walk them again and again while they are made (a third of the time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 _facts_lock = threading.Lock()
 _facts: tuple[str, dict[int, Facts]] | None = None
 
@@ -139,7 +152,7 @@ def current_facts(
     if _facts is None or _facts[0] != version:
         with _facts_lock:
             if _facts is None or _facts[0] != version:
-                _facts = (version, load_facts())
+                _facts = (version, _without_gc(load_facts))
     people = _facts[1].values()
     return [
         person

@@ -4,6 +4,7 @@ import datetime
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from solidarity.registry.tests.factories import FacilityFactory, RegionFactory
 
@@ -46,7 +47,7 @@ def test_a_visitor_finds_a_person_by_a_misspelled_name_and_reads_where_to_write(
     page.get_by_role("button", name="Search").first.click()
     page.get_by_role("link", name="Maryia Kalesnikava").click()
 
-    assert page.locator("h1").inner_text() == "Maryia Kalesnikava"
+    expect(page.locator("h1")).to_have_text("Maryia Kalesnikava")
     envelope = page.locator(".envelope").inner_text()
     assert "Колесникова Мария" in envelope and "246035, Гомель" in envelope
     assert page.record.console_errors == []
@@ -61,10 +62,10 @@ def test_a_visitor_filters_the_list_without_javascript(browser, live_server, reg
     assert page.locator(".card").count() == 2
     page.get_by_label("Gender").select_option("female")
     page.get_by_role("button", name="Show").click()
-    assert "gender=female" in page.url
+    page.wait_for_url("**gender=female**")
     assert page.locator(".card-name").all_inner_texts() == ["Maryia Kalesnikava"]
     page.get_by_role("link", name="How to help").first.click()
-    assert page.url.endswith("#help")
+    page.wait_for_url("**#help")
     assert "Penal colony No. 4" in page.locator("#help").inner_text()
     context.close()
 
