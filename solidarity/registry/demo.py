@@ -78,7 +78,6 @@ class Stay:
     """One recognised person's time as a political prisoner, as the simulation decides it."""
 
     recognized: datetime.date
-    planned_days: int
     end: datetime.date | None = None
     end_kind: str = EventKind.RELEASED
     female: bool = False
@@ -130,7 +129,7 @@ def simulate(rng: random.Random, *, stretch: float, scale: float, today: datetim
                     stays[index].end_kind = EventKind.PARDONED
         while len(active) < target:
             days = max(7, int(_sentence_days(rng) * stretch))
-            stays.append(Stay(recognized=day, planned_days=days))
+            stays.append(Stay(recognized=day))
             index = len(stays) - 1
             position[index] = len(active)
             active.append(index)

@@ -1,15 +1,12 @@
-"""Named operations on the registry. Every change to the public record goes through here or
-through the audited admin, and leaves an audit entry."""
+"""Keeping the derived fields (status, facility, start of detention) true to the timelines. Changes
+to the public record go through the audited admin or an import, each leaving an audit entry."""
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
-
-from solidarity.audit.models import AuditEntry
-from solidarity.audit.services import log_change, snapshot
 
 from . import timeline, versioning
 from .models import Event, Person
@@ -74,40 +71,3 @@ def refresh_all_derived_fields(
         )
     versioning.bump()  # bulk writes send no signals
     return len(changed)
-
-
-@transaction.atomic
-def record_event(
-    *,
-    person: Person,
-    kind: str,
-    date: datetime.date,
-    source_url: str = "",
-    source_citation: str = "",
-    facility=None,
-    note: str = "",
-    actor_label: str,
-    actor=None,
-) -> Event:
-    """Adds a dated, sourced event to a person's timeline, audits it and refreshes the person."""
-    event = Event(
-        person=person,
-        kind=kind,
-        date=date,
-        facility=facility,
-        note=note,
-        source_url=source_url,
-        source_citation=source_citation,
-    )
-    event.full_clean()
-    event.save()
-    log_change(
-        actor=actor,
-        actor_label=actor_label,
-        obj=event,
-        action=AuditEntry.Action.CREATE,
-        after=snapshot(event),
-        record=person,
-    )
-    refresh_derived_fields(person)
-    return event
