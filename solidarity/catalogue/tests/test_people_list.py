@@ -116,3 +116,27 @@ def test_the_list_takes_the_same_number_of_queries_for_one_person_or_three(clien
     prisoner()
     prisoner()
     assert queries() == one
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["be", "ru", "en"])
+def test_every_catalogue_page_works_in_each_language(client, language):
+    from solidarity.registry.tests.factories import FacilityFactory
+
+    facility = FacilityFactory(slug="sizo-1")
+    person = prisoner(facility=facility, birth_date=datetime.date(1980, 11, 25))
+    for path in (
+        "people/",
+        f"people/{person.pk}/",
+        f"people/{person.pk}/print/",
+        "birthdays/",
+        "search/?q=Viktar",
+        "facilities/sizo-1/",
+        "forgotten/",
+        "statistics/",
+    ):
+        response = client.get(f"/{language}/{path}")
+        assert response.status_code == 200, path
+        assert f'<html lang="{language}">' in response.content.decode(), path
+    for path in ("people.csv", "changes.atom", "statistics/data/daily.csv", "statistics/charts/gender.svg"):
+        assert client.get(f"/{language}/{path}").status_code == 200, path
