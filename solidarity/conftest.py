@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.staff.services import create_staff_member
@@ -67,3 +69,16 @@ def fresh_cache():
     clear()
     yield
     clear()
+
+
+@pytest.fixture
+def queries_for(client):
+    """How many database queries a page takes (it must answer 200): for tests that a list costs
+    the same with one item as with three."""
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        return len(captured)
+
+    return count

@@ -2,8 +2,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from solidarity.catalogue.plain_words import add_months, duration, months_between, sentence_in_words
 from solidarity.registry.models import EventKind, Sentence
@@ -125,17 +123,12 @@ def test_unpublished_and_unknown_people_are_not_found(client, person):
 
 
 @pytest.mark.django_db
-def test_a_profile_takes_the_same_number_of_queries_for_one_event_or_three(client, person):
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(f"/en/people/{person.pk}/").status_code == 200
-        return len(captured)
-
-    before = queries()
+def test_a_profile_takes_the_same_number_of_queries_for_one_event_or_three(queries_for, person):
+    before = queries_for(f"/en/people/{person.pk}/")
     EventFactory(
         person=person, kind=EventKind.TRANSFERRED, date=datetime.date(2022, 1, 1), facility=FacilityFactory()
     )
     EventFactory(
         person=person, kind=EventKind.TRANSFERRED, date=datetime.date(2022, 2, 1), facility=FacilityFactory()
     )
-    assert queries() == before
+    assert queries_for(f"/en/people/{person.pk}/") == before
