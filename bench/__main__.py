@@ -69,6 +69,7 @@ def run(people: int) -> None:
     stats_figures(client)
     if people <= 5000:
         imports()
+        letters()
 
 
 def imports() -> None:
@@ -224,6 +225,57 @@ def catalogue(client, people: int) -> None:
         "API: a page of 50 people                ",
         describe(timed(lambda: client.get("/api/v1/people"), 30)),
         f"  {queries_for('/api/v1/people')} queries",
+    )
+
+
+def letters() -> None:
+    """The checker on the test corpus, one letter's PDF, and a volunteers' batch of 100 letters
+    with their envelopes."""
+    import datetime
+    import json
+
+    from solidarity.letters import checker
+    from solidarity.letters.pdf import Sheet, document_for
+    from solidarity.letters.rules import load_rules
+    from solidarity.registry.models import Person, Status
+
+    load_rules("BY", replace=True)
+    corpus = json.loads((ROOT / "solidarity/letters/tests/corpus.json").read_text(encoding="utf-8"))
+    texts = [letter["text"] for letter in corpus["letters"]]
+    started = time.perf_counter()
+    checker.check(texts[0])
+    first = (time.perf_counter() - started) * 1000
+    samples = []
+    for text in texts * 3:
+        started = time.perf_counter()
+        checker.check(text)
+        samples.append((time.perf_counter() - started) * 1000)
+    print(f"check a letter: first in a process (loads the language model) {first:8.0f} ms")
+    print(f"check a letter of the corpus ({len(texts)} letters)       ", describe(samples))
+
+    people = list(
+        Person.objects.filter(status=Status.POLITICAL_PRISONER, current_facility__isnull=False)
+        .select_related("current_facility")
+        .order_by("pk")[:100]
+    )
+    day = datetime.date.today()
+    clean = [letter["text"] for letter in corpus["letters"] if letter["clean"]]
+
+    def sheet(n: int, kind: str = "letter") -> Sheet:
+        person = people[n % len(people)]
+        return Sheet(person, person.current_facility, kind, "ru", clean[n % len(clean)], day, "birthday")
+
+    print("one letter's PDF (A4 + envelope)        ", describe(timed(lambda: document_for([sheet(0)]), 20)))
+    print(
+        "one postcard's PDF (A6 both sides + env.)",
+        describe(timed(lambda: document_for([sheet(0, "postcard")]), 20)),
+    )
+    batch = [sheet(n) for n in range(100)]
+    size = len(document_for(batch))
+    print(
+        "a batch of 100 letters with envelopes   ",
+        describe(timed(lambda: document_for(batch), 3)),
+        f"  {size / 1024:.0f} KB",
     )
 
 

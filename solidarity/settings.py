@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "solidarity.imports",
     "solidarity.stats",
     "solidarity.friends",
+    "solidarity.letters",
     "solidarity.staff",
 ]
 
@@ -279,6 +280,8 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # runserver's access log.
         "django.server": {"handlers": [], "propagate": False},
+        # fpdf2 subsets fonts with fontTools, which reports every table at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -291,5 +294,11 @@ FRIENDS_LIMIT_PER_HOUR = env_int("FRIENDS_LIMIT_PER_HOUR", 30)  # with the proof
 FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = env_int("FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS", 6)
 FRIENDS_REMEMBER_COOKIE = "friend_codename"
 FRIENDS_REMEMBER_DAYS = 365
+# Letters: texts are deleted this many days after mailing (or returning); read replies this many days
+# after first reading. Reply scans live in PRIVATE_ROOT, which is never served as media.
+LETTERS_TEXT_DAYS = env_int("LETTERS_TEXT_DAYS", 30)
+LETTERS_REPLY_DAYS = env_int("LETTERS_REPLY_DAYS", 14)
+LETTERS_LIMIT_PER_HOUR = env_int("LETTERS_LIMIT_PER_HOUR", 10)  # letters handed to volunteers per client
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))
 # The embedded setup serves uploaded photos itself; behind a proxy, let the proxy do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.catalogue.urls")),
     path("", include("solidarity.stats.urls")),
     path("", include("solidarity.friends.urls")),
+    path("", include("solidarity.letters.urls")),
     prefix_default_language=True,
 )
 

@@ -1,4 +1,5 @@
-"""The open-data API: read-only JSON about the public record, described by OpenAPI 3.
+"""The open-data API: read-only JSON about the public record, described by OpenAPI 3, and the
+letter checker for partner sites and bots (the one POST: it reads a text and keeps nothing of it).
 
 Only what the public pages show: the prisoners' public record, never anything about visitors
 or staff. Responses are cacheable by any proxy for five minutes. django-ninja builds the
@@ -7,19 +8,22 @@ page is off, because it would load scripts from a CDN.
 """
 
 import datetime
+from typing import Literal
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.cache import cache_control
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
 from solidarity.catalogue.forms import PeopleFilter
+from solidarity.core import ratelimit
+from solidarity.letters import checker
 from solidarity.registry.models import Article, Event, Facility, Person, Sentence
 from solidarity.registry.snapshot import article_id, facility_record, translations
 
@@ -364,3 +368,51 @@ def stats_breakdowns(request: HttpRequest, date: datetime.date | None = None):
         "region": {regions.get(k, "unknown"): v for k, v in data["region"].items()},
         "facility": {slugs.get(k, "unknown"): v for k, v in data["facility"].items()},
     }
+
+
+class LetterCheckIn(Schema):
+    text: str = Field(max_length=checker.MAX_TEXT)
+    country: str = Field("BY", min_length=2, max_length=2)
+    kind: Literal["letter", "postcard"] = "letter"
+    person: int | None = Field(None, description="The addressee: their own name is not another prisoner's.")
+    lang: str | None = Field(
+        None, description="The language of the messages: be, ru or en (default: Accept-Language)."
+    )
+
+
+class LetterFinding(Schema):
+    rule: str
+    message: str
+    fix: str
+    start: int
+    end: int
+    text: str
+
+
+class LetterCheckOut(Schema):
+    ok: bool
+    language: str | None
+    characters: int
+    max_characters: int
+    findings: list[LetterFinding]
+
+
+CHECKS_PER_HOUR = 2000  # a writer's page checks as they type: generous, but not a free text service
+
+
+@api.post("/letters/check", response=LetterCheckOut, summary="Check a letter against the censor's rules")
+def check_letter(request: HttpRequest, payload: LetterCheckIn):
+    """What in the text would make the censor destroy the letter, each finding with its rule, a
+    message and a fix in the asked language, and its place in the text (`start`, `end`: offsets
+    in characters). The text is not stored or logged."""
+    client = ratelimit.client_key(request)
+    if ratelimit.exceeded("letters:check", client, CHECKS_PER_HOUR):
+        raise HttpError(429, "Too many checks from here; try again in an hour.")
+    ratelimit.record("letters:check", client, 3600)
+    languages = {code for code, _name in settings.LANGUAGES}
+    language = payload.lang if payload.lang in languages else translation.get_language_from_request(request)
+    addressee = Person.objects.filter(pk=payload.person).first() if payload.person else None
+    with translation.override(language):
+        return checker.check(
+            payload.text, country=payload.country, kind=payload.kind, addressee=addressee
+        ).as_dict()

@@ -27,11 +27,19 @@ ROLES: dict[str, dict[str, tuple[str, ...]]] = {
         "registry.interest": _EDIT,
         "audit.auditentry": ("view",),
         "imports.importbatch": ("view", "add", "change"),
+        "letters.reachability": _EDIT,
     },
     # Prints and mails letters: needs to read names and addresses, never to change them.
+    # The rules and the reports of whether letters arrive are theirs to keep; a letter is never
+    # added or edited by them, only moved along the queue (the "change" permission) and given replies.
     LETTERS_VOLUNTEER: {
         "registry.person": ("view",),
         "registry.facility": ("view",),
+        "letters.letter": ("view", "change"),
+        "letters.reply": ("view", "add", "delete"),
+        "letters.reachability": _EDIT,
+        "letters.ruleset": ("view", "change"),
+        "letters.rule": _EDIT,
     },
     # Processes donations; sees whom a campaign is for.
     FINANCE: {

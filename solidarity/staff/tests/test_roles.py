@@ -17,7 +17,25 @@ def test_migrate_creates_every_role_with_exactly_its_permissions():
     assert "change_auditentry" not in codenames
     assert "change_user" not in codenames
     volunteer = Group.objects.get(name="letters volunteer")
-    assert set(volunteer.permissions.values_list("codename", flat=True)) == {"view_person", "view_facility"}
+    assert set(volunteer.permissions.values_list("codename", flat=True)) == {
+        "view_person",
+        "view_facility",
+        "view_letter",
+        "change_letter",
+        "view_reply",
+        "add_reply",
+        "delete_reply",
+        "view_reachability",
+        "add_reachability",
+        "change_reachability",
+        "delete_reachability",
+        "view_ruleset",
+        "change_ruleset",
+        "view_rule",
+        "add_rule",
+        "change_rule",
+        "delete_rule",
+    }
     assert set(Group.objects.values_list("name", flat=True)) >= set(ROLES)
 
 

@@ -1,0 +1,247 @@
+"""The volunteers' queue: approve or return letters, print the approved ones in one PDF with their
+envelopes, mark them mailed, keep sealed letters and hand them over, upload replies. And the
+editable data of letters: whether letters arrive, and the censor's rules."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from solidarity.audit.admin_mixins import AuditedAdmin
+
+from . import services
+from .models import Letter, Reachability, Reply, Rule, RuleSet
+from .pdf import Sheet, document_for
+
+
+@admin.register(Reachability)
+class ReachabilityAdmin(AuditedAdmin):
+    list_display = ["__str__", "status", "as_of"]
+    list_filter = ["status"]
+    autocomplete_fields = ["person", "facility"]
+    search_fields = ["person__last_name", "person__first_name", "facility__name"]
+    date_hierarchy = "as_of"
+
+
+class RuleInline(admin.StackedInline):
+    model = Rule
+    extra = 0
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(admin.ModelAdmin):
+    list_display = ["country", "max_characters"]
+    inlines = [RuleInline]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the letter is returned (the writer reads this)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MailedForm(forms.Form):
+    day = forms.DateField(label=_("Mailed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReplyForm(forms.ModelForm):
+    class Meta:
+        model = Reply
+        fields = ["scan"]
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and not self.instance.pk:
+            try:
+                services.check_scan(scan)
+            except services.LetterError as refusal:
+                raise forms.ValidationError(str(refusal)) from refusal
+        return scan
+
+
+class ReplyInline(admin.TabularInline):
+    model = Reply
+    form = ReplyForm
+    extra = 1
+    fields = ["scan", "received_on", "first_read_on"]
+    readonly_fields = ["received_on", "first_read_on"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a scan is uploaded or deleted, never edited
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = [
+        "pk",
+        "person",
+        "kind",
+        "state",
+        "submitted_on",
+        "decided_on",
+        "mailed_on",
+        "replies_received",
+    ]
+    list_filter = ["state", "kind"]
+    search_fields = ["person__last_name", "person__first_name"]
+    list_select_related = ["person"]
+    readonly_fields = [
+        "person",
+        "address",
+        "kind",
+        "design",
+        "language",
+        "body",
+        "state",
+        "return_reason",
+        "submitted_on",
+        "decided_on",
+        "decided_by",
+        "printed_on",
+        "mailed_on",
+        "text_deleted_on",
+        "replies_received",
+    ]
+    fields = readonly_fields
+    inlines = [ReplyInline]
+    actions = ["approve", "return_to_writer", "print_batch", "mark_mailed", "hand_over_sealed"]
+
+    @admin.display(description=_("address"))
+    def address(self, letter: Letter) -> str:
+        facility = letter.person.current_facility
+        return facility.postal_address_cyrillic if facility else "—"
+
+    def has_add_permission(self, request):
+        return False  # letters come from writers only
+
+    def get_urls(self):
+        scan = self.admin_site.admin_view(self.scan_view)
+        return [path("scan/<path:name>", scan, name="letters_reply_scan"), *super().get_urls()]
+
+    def scan_view(self, request, name: str):
+        """A reply's scan, for volunteers to check what they uploaded."""
+        if not request.user.has_perm("letters.view_reply"):
+            raise PermissionDenied
+        reply = get_object_or_404(Reply, scan=name)
+        response = FileResponse(reply.scan.open("rb"), content_type=reply.content_type, as_attachment=True)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    def save_formset(self, request, form, formset, change):
+        """Replies go through `services.attach_reply`, which checks what the file really is."""
+        for reply_form in formset.forms:
+            scan = reply_form.cleaned_data.get("scan") if reply_form.has_changed() else None
+            if scan and not reply_form.instance.pk:
+                try:
+                    services.attach_reply(form.instance, scan)
+                    messages.success(request, _("The reply was uploaded; the writer can read it now."))
+                except services.LetterError as refusal:
+                    messages.error(request, str(refusal))
+        formset.deleted_objects = [form.instance for form in formset.deleted_forms if form.instance.pk]
+        for reply in formset.deleted_objects:
+            services.delete_reply(reply)
+        formset.new_objects, formset.changed_objects = [], []  # for the admin's change message
+
+    def _done(self, request, count: int, message: str) -> None:
+        self.message_user(
+            request, message % {"count": count}, messages.SUCCESS if count else messages.WARNING
+        )
+
+    @admin.action(description=_("Approve the chosen letters"), permissions=["change"])
+    def approve(self, request, queryset):
+        count = services.approve(queryset, by=request.user, day=timezone.localdate())
+        self._done(
+            request, count, ngettext("%(count)s letter approved.", "%(count)s letters approved.", count)
+        )
+
+    @admin.action(
+        description=_("Return the chosen letters to their writers, with a reason"), permissions=["change"]
+    )
+    def return_to_writer(self, request, queryset):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            count = services.return_to_writer(
+                queryset, by=request.user, day=timezone.localdate(), reason=form.cleaned_data["reason"]
+            )
+            self._done(
+                request, count, ngettext("%(count)s letter returned.", "%(count)s letters returned.", count)
+            )
+            return None
+        return self._ask(request, queryset, form, "return_to_writer", _("Return letters to their writers"))
+
+    @admin.action(
+        description=_("Print the chosen approved letters with envelopes (PDF)"), permissions=["change"]
+    )
+    def print_batch(self, request, queryset):
+        letters = list(services.printable(queryset))
+        if not letters:
+            self.message_user(
+                request, _("Only approved letters are printed; none was chosen."), messages.WARNING
+            )
+            return None
+        today = timezone.localdate()
+        sheets = [
+            Sheet(
+                person=letter.person,
+                facility=letter.person.current_facility,
+                kind=letter.kind,
+                language=letter.language,
+                body=letter.body,
+                day=today,
+                design=letter.design,
+            )
+            for letter in letters
+        ]
+        response = HttpResponse(document_for(sheets), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="letters-{today:%Y-%m-%d}.pdf"'
+        services.mark_printed(queryset.filter(pk__in=[letter.pk for letter in letters]), day=today)
+        return response
+
+    @admin.action(description=_("Mark the chosen approved letters mailed"), permissions=["change"])
+    def mark_mailed(self, request, queryset):
+        form = MailedForm(
+            request.POST if "apply" in request.POST else None, initial={"day": timezone.localdate()}
+        )
+        if form.is_valid():
+            count = services.mark_mailed(queryset, day=form.cleaned_data["day"])
+            self._done(
+                request,
+                count,
+                ngettext("%(count)s letter marked mailed.", "%(count)s letters marked mailed.", count),
+            )
+            return None
+        return self._ask(request, queryset, form, "mark_mailed", _("Mark letters mailed"))
+
+    @admin.action(
+        description=_("Hand over the chosen sealed letters (after release)"), permissions=["change"]
+    )
+    def hand_over_sealed(self, request, queryset):
+        count = services.hand_over_sealed(queryset, by=request.user, day=timezone.localdate())
+        self._done(
+            request,
+            count,
+            ngettext("%(count)s sealed letter handed over.", "%(count)s sealed letters handed over.", count),
+        )
+
+    def _ask(self, request, queryset, form, action: str, title: str) -> TemplateResponse:
+        """The intermediate page of an action that needs a reason or a date."""
+        return TemplateResponse(
+            request,
+            "admin/letters/letter/action_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "form": form,
+                "letters": queryset.select_related("person"),
+                "action": action,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class LettersConfig(AppConfig):
+    name = "solidarity.letters"
+    label = "letters"
+    verbose_name = _("Letters")
+
+    def ready(self) -> None:
+        from . import rules
+        from .models import Rule, RuleSet
+
+        for model in (Rule, RuleSet):
+            post_save.connect(
+                rules.bump_version, sender=model, dispatch_uid=f"letters-rules-{model.__name__}"
+            )
+            post_delete.connect(
+                rules.bump_version, sender=model, dispatch_uid=f"letters-rules-del-{model.__name__}"
+            )

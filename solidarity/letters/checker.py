@@ -1,0 +1,341 @@
+"""The letter checker: what in a text would make a prison censor destroy the letter, and where.
+
+Some checks are properties of writing itself and live here: the language (py3langid, offline, per
+paragraph), Latin script, emoji and smileys, the length. Names of other political prisoners come
+from the registry. Everything a censor objects to in words (politics, the war, the case, officials,
+abbreviations, links) is data: a country's `Rule`s, compiled by `rules.py`.
+
+Every finding carries offsets into the text as given (folding keeps every character in place), so
+the page and partner sites can underline exactly what to change.
+"""
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from django.utils.translation import gettext_lazy, ngettext
+
+from solidarity.registry import versioning
+from solidarity.registry.models import Person, Status
+
+from .rules import fold, rules_for
+
+ACCEPTED_LANGUAGES = frozenset({"ru", "be"})
+POSTCARD_MAX_CHARACTERS = 500  # what fits on the back of an A6 card beside the address
+MAX_TEXT = 20_000  # longer input is refused before any check
+
+# The languages the identifier chooses among: ours, our neighbours' and the ones visitors write in.
+# Fewer candidates make short texts far more reliable than all of py3langid's 97.
+CANDIDATE_LANGUAGES = (
+    "ru", "be", "uk", "bg", "mk", "sr", "kk", "ky", "mn", "en", "pl", "de", "lt", "lv", "et",
+    "fr", "es", "it", "pt", "nl", "sv", "fi", "cs", "sk", "tr",
+)  # fmt: skip
+MIN_LETTERS_TO_NAME = 12  # enough to say which language a text is probably in
+MIN_LETTERS_TO_DETECT = 40  # enough to hold it against the writer
+MIN_CONFIDENCE = 0.8
+
+LANGUAGE_NAMES = {
+    "ru": gettext_lazy("Russian"),
+    "be": gettext_lazy("Belarusian"),
+    "uk": gettext_lazy("Ukrainian"),
+    "bg": gettext_lazy("Bulgarian"),
+    "mk": gettext_lazy("Macedonian"),
+    "sr": gettext_lazy("Serbian"),
+    "kk": gettext_lazy("Kazakh"),
+    "ky": gettext_lazy("Kyrgyz"),
+    "mn": gettext_lazy("Mongolian"),
+    "en": gettext_lazy("English"),
+    "pl": gettext_lazy("Polish"),
+    "de": gettext_lazy("German"),
+    "lt": gettext_lazy("Lithuanian"),
+    "lv": gettext_lazy("Latvian"),
+}
+
+LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ \t,.!?;:]+[A-Za-z][A-Za-z'’-]*)*")
+EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\ufe0f\u200d\u203c\u2049\u2122\u2139]+"
+    r"|(?<![\w(])[:;=][-'^]?[)(DPpOo3|\]\[*]+|\){2,}|\({2,}|<3"
+)
+PARAGRAPH = re.compile(r"[^\n]+")
+LETTER = re.compile(r"[^\W\d_]")
+CAPITALISED_WORD = re.compile(r"(?<![\w'])[А-ЯЕІЎ][а-яеіў'-]+")
+SENTENCE_END = ".!?…\n"
+SURNAME_ENDINGS = ("ий", "ый", "ой", "ій", "ая", "ая", "яя", "ы", "і", "а", "я", "о", "ь", "й")
+WORD_FORM_ENDINGS = frozenset(
+    "| а я у ю ом ем ым им ім ой ей ою ий ый ій ая ую ого ему ому ага аму ых их іх е і ы и о ай ам ах ами"
+    .replace("|", "").split()
+) | {""}  # fmt: skip
+MIN_SURNAME_STEM = 4
+# Findings about the text as a whole: listed, but not marked inside it.
+WHOLE_TEXT_RULES = frozenset({"language", "length"})
+
+MESSAGES = {
+    "language": (
+        gettext_lazy(
+            "The censor passes only letters in Russian or Belarusian; this looks like %(language)s."
+        ),
+        gettext_lazy("Write in Russian or Belarusian. The phrasebook below helps if you don't speak them."),
+    ),
+    "latin": (
+        gettext_lazy("Latin letters: the censor throws away letters with words in another script."),
+        gettext_lazy("Write it in Cyrillic letters, or leave it out."),
+    ),
+    "emoji": (
+        gettext_lazy("Emoji and smileys are read as a secret code."),
+        gettext_lazy("Say it in words."),
+    ),
+    "abbreviation": (
+        gettext_lazy("Abbreviations and capitals are read as a secret code."),
+        gettext_lazy("Write the words out in full, in ordinary letters."),
+    ),
+    "politics": (
+        gettext_lazy("Politics: a letter that touches it is destroyed."),
+        gettext_lazy("Leave politics out. Write about everyday life, books, nature, memories."),
+    ),
+    "war": (
+        gettext_lazy("The war: letters that mention it do not arrive."),
+        gettext_lazy("Leave the war out of the letter."),
+    ),
+    "case": (
+        gettext_lazy("The case, the trial or the prison term: letters about them are destroyed."),
+        gettext_lazy("Don't mention the case. Ask how they are and tell your own news."),
+    ),
+    "prisoner_name": (
+        gettext_lazy("The name of another political prisoner: such letters are not handed over."),
+        gettext_lazy("Leave other prisoners' names out."),
+    ),
+    "official": (
+        gettext_lazy("An official's name or title: such letters are destroyed."),
+        gettext_lazy("Leave it out."),
+    ),
+    "link": (
+        gettext_lazy("A link, an address or a messenger: letters with them are thrown away."),
+        gettext_lazy("Leave it out, or tell the news in your own words."),
+    ),
+    "length": (
+        gettext_lazy(
+            "The text is %(count)s characters long; censors hold long letters for weeks or throw them away. "
+            "Keep it under %(max)s."
+        ),
+        gettext_lazy("Shorten it, or send two letters a week apart."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    start: int
+    end: int
+    fragment: str
+    detail: dict | None = None
+
+    @property
+    def message(self) -> str:
+        return str(MESSAGES[self.rule][0]) % self._detail()
+
+    @property
+    def fix(self) -> str:
+        return str(MESSAGES[self.rule][1])
+
+    def _detail(self) -> dict:
+        detail = dict(self.detail or {})
+        if "language" in detail:
+            detail["language"] = str(LANGUAGE_NAMES.get(detail["language"], detail["language"]))
+        return detail
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "message": self.message,
+            "fix": self.fix,
+            "start": self.start,
+            "end": self.end,
+            "text": self.fragment,
+        }
+
+
+@dataclass(frozen=True)
+class Result:
+    language: str | None
+    findings: tuple[Finding, ...]
+    characters: int
+    max_characters: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok,
+            "language": self.language,
+            "characters": self.characters,
+            "max_characters": self.max_characters,
+            "findings": [finding.as_dict() for finding in self.findings],
+        }
+
+
+def check(text: str, *, country: str = "BY", kind: str = "letter", addressee: Person | None = None) -> Result:
+    text = (text or "")[:MAX_TEXT]
+    folded = fold(text)
+    compiled = rules_for(country)
+    max_characters = compiled.max_characters if kind != "postcard" else POSTCARD_MAX_CHARACTERS
+    language, language_findings = _language(text)
+    found = list(language_findings)
+    found += [Finding("latin", m.start(), m.end(), m.group()) for m in LATIN.finditer(text)]
+    found += [Finding("emoji", m.start(), m.end(), m.group()) for m in EMOJI.finditer(text)]
+    found += [
+        Finding(category, start, end, text[start:end]) for category, start, end in compiled.matches(folded)
+    ]
+    found += _prisoner_names(folded, text, addressee.pk if addressee else None)
+    length = len(text.strip())
+    if length > max_characters:
+        found.append(
+            Finding("length", max_characters, len(text), "", {"count": length, "max": max_characters})
+        )
+    unique = {(f.rule, f.start, f.end): f for f in found}
+    findings = tuple(sorted(unique.values(), key=lambda f: (f.start, f.end, f.rule)))
+    return Result(language, findings, length, max_characters)
+
+
+@cache
+def _identifier():
+    # Loading the model takes most of a second: once per process, on the first check.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(CANDIDATE_LANGUAGES))
+    return identifier
+
+
+_identifier_lock = threading.Lock()
+
+
+def detect_language(text: str, min_letters: int = MIN_LETTERS_TO_DETECT) -> tuple[str, float] | None:
+    """The most likely language and its probability, or None if there is too little text to tell."""
+    if len(LETTER.findall(text)) < min_letters:
+        return None
+    with _identifier_lock:  # the identifier keeps per-call state in numpy arrays
+        language, probability = _identifier().classify(text)
+    return language, float(probability)
+
+
+def _language(text: str) -> tuple[str | None, list[Finding]]:
+    """The letter's language, and a finding for each paragraph (or the whole text) in another one."""
+    whole = detect_language(text, MIN_LETTERS_TO_NAME)
+    findings = []
+    for paragraph in PARAGRAPH.finditer(text):
+        detected = detect_language(paragraph.group())
+        if detected and detected[0] not in ACCEPTED_LANGUAGES and detected[1] >= MIN_CONFIDENCE:
+            findings.append(
+                Finding("language", paragraph.start(), paragraph.end(), "", {"language": detected[0]})
+            )
+    enough = len(LETTER.findall(text)) >= MIN_LETTERS_TO_DETECT
+    if (
+        not findings
+        and enough
+        and whole
+        and whole[0] not in ACCEPTED_LANGUAGES
+        and whole[1] >= MIN_CONFIDENCE
+    ):
+        findings.append(Finding("language", 0, len(text), "", {"language": whole[0]}))
+    return (whole[0] if whole else None), findings
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    by_stem: dict[str, frozenset[int]]
+    first_names: dict[int, frozenset[str]]
+
+
+def surname_stem(surname: str) -> str:
+    word = fold(surname).lower()
+    for ending in SURNAME_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_SURNAME_STEM:
+            return word[: -len(ending)]
+    return word
+
+
+@lru_cache(maxsize=2)
+def _name_index(_registry_version: str) -> _NameIndex:
+    """Surname stems of everyone held for their views, in Russian and Belarusian."""
+    by_stem: dict[str, set[int]] = {}
+    first_names: dict[int, frozenset[str]] = {}
+    rows = (
+        Person.objects.published()
+        .filter(status__in=[Status.POLITICAL_PRISONER, Status.PERSECUTED])
+        .values_list("pk", "last_name_ru", "last_name_be", "first_name_ru", "first_name_be")
+    )
+    for pk, *names in rows.iterator(chunk_size=5000):
+        last_ru, last_be, first_ru, first_be = names
+        for surname in {last_ru, last_be} - {None, ""}:
+            stem = surname_stem(surname)
+            if len(stem) >= MIN_SURNAME_STEM:
+                by_stem.setdefault(stem, set()).add(pk)
+        first_names[pk] = frozenset(fold(n).lower() for n in (first_ru, first_be) if n)
+    return _NameIndex({stem: frozenset(ids) for stem, ids in by_stem.items()}, first_names)
+
+
+def _prisoner_names(folded: str, text: str, addressee_id: int | None) -> list[Finding]:
+    index = _name_index(versioning.current_version())
+    if not index.by_stem:
+        return []
+    findings = []
+    words = list(CAPITALISED_WORD.finditer(folded))
+    for position, match in enumerate(words):
+        word = match.group().lower()
+        people = _people_named(word, index) - {addressee_id}
+        if not people:
+            continue
+        before = folded[: match.start()].rstrip()
+        if not before or before[-1] in SENTENCE_END:
+            # A capital at a sentence's start may be any word ("Мороз сегодня..."): only with a first name.
+            neighbours = {w.group().lower() for w in words[max(0, position - 1) : position + 2]}
+            if not any(index.first_names.get(pk, frozenset()) & neighbours for pk in people):
+                continue
+        findings.append(
+            Finding("prisoner_name", match.start(), match.end(), text[match.start() : match.end()])
+        )
+    return findings
+
+
+def _people_named(word: str, index: _NameIndex) -> frozenset[int]:
+    for cut in range(0, 4):
+        stem, ending = (word[:-cut], word[-cut:]) if cut else (word, "")
+        if ending in WORD_FORM_ENDINGS and stem in index.by_stem:
+            return index.by_stem[stem]
+    return frozenset()
+
+
+def explain(result: Result) -> str:
+    """One line for a writer: how many things to change, or that the letter can go."""
+    if result.ok:
+        return str(gettext_lazy("Nothing found that would stop this letter."))
+    count = len(result.findings)
+    return ngettext(
+        "%(count)s thing to change before the letter can go.",
+        "%(count)s things to change before the letter can go.",
+        count,
+    ) % {"count": count}
+
+
+def segments(text: str, findings) -> list[tuple[str, str]]:
+    """The text cut into (piece, rule) for showing it marked: rule is "" where nothing was found.
+    Where findings overlap, the earliest wins; findings of the whole text (language) mark nothing."""
+    marks = sorted(
+        (f.start, f.end, f.rule) for f in findings if f.end > f.start and f.rule not in WHOLE_TEXT_RULES
+    )
+    pieces, position = [], 0
+    for start, end, rule in marks:
+        start = max(start, position)
+        if end <= start:
+            continue
+        if start > position:
+            pieces.append((text[position:start], ""))
+        pieces.append((text[start:end], rule))
+        position = end
+    if position < len(text):
+        pieces.append((text[position:], ""))
+    return pieces

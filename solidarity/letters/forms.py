@@ -1,0 +1,97 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .checker import MAX_TEXT
+from .models import Letter
+from .postcards import DESIGNS
+
+
+class ComposeForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What to send"),
+        choices=Letter.Kind.choices,
+        initial=Letter.Kind.LETTER,
+        widget=forms.RadioSelect,
+    )
+    design = forms.ChoiceField(
+        label=_("Postcard picture"),
+        choices=[(d.slug, d.title) for d in DESIGNS],
+        initial=DESIGNS[0].slug,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("The letter's language"), choices=Letter.Language.choices, initial=Letter.Language.RU
+    )
+    body = forms.CharField(
+        label=_("Your letter"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "autocomplete": "off"}),
+    )
+    phrases = forms.MultipleChoiceField(required=False, choices=())
+    print_anyway = forms.BooleanField(
+        label=_("Print even so: I know the risk (for example, I am a relative)."), required=False
+    )
+
+    def __init__(self, *args, phrase_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phrases"].choices = phrase_choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") != Letter.Kind.POSTCARD:
+            data["design"] = ""
+        elif not data.get("design"):
+            data["design"] = DESIGNS[0].slug
+        return data
+
+
+class HandOverForm(forms.Form):
+    """The second step of handing a letter to volunteers: the text travels in the form, checked again."""
+
+    kind = forms.ChoiceField(choices=Letter.Kind.choices, widget=forms.HiddenInput)
+    design = forms.CharField(required=False, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=Letter.Language.choices, widget=forms.HiddenInput)
+    body = forms.CharField(max_length=MAX_TEXT, widget=forms.HiddenInput)
+    sealed = forms.BooleanField(
+        label=_("Keep it sealed and hand it over on release, instead of mailing it now."), required=False
+    )
+
+
+class CodenameForm(forms.Form):
+    codename = forms.CharField(
+        label=_("Codename"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class EveningForm(forms.Form):
+    class Choice:
+        BIRTHDAYS = "birthdays"
+        FEWEST = "fewest"
+        CHOSEN = "chosen"
+
+    who = forms.ChoiceField(
+        label=_("Whom to write to"),
+        choices=[
+            (Choice.BIRTHDAYS, _("people whose birthday is in the next weeks")),
+            (Choice.FEWEST, _("people who have had the fewest letters from us")),
+            (Choice.CHOSEN, _("the people I chose")),
+        ],
+        initial=Choice.BIRTHDAYS,
+        widget=forms.RadioSelect,
+    )
+    count = forms.IntegerField(label=_("How many people"), min_value=1, max_value=60, initial=12)
+    people = forms.CharField(
+        label=_("Profile numbers, for the people I chose"),
+        required=False,
+        help_text=_("The number at the end of a profile's address, separated by commas."),
+    )
+
+    def chosen_ids(self) -> list[int]:
+        raw = self.cleaned_data.get("people") or ""
+        return [int(part) for part in raw.replace(" ", ",").split(",") if part.strip().isdigit()][:60]

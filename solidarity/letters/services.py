@@ -1,0 +1,190 @@
+"""Named operations on letters: what a writer and a volunteer can do, and the deletion of what has
+served its purpose. Views and the admin call these; nothing else changes a letter's state."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils.translation import gettext as _
+
+from solidarity.friends import codenames
+from solidarity.friends.models import Friend
+from solidarity.registry.models import EventKind, Person
+
+from .models import Letter, Reachability, Reply
+
+# A scan's first bytes tell what it is, whatever its name says.
+SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+MAX_SCAN_BYTES = 15 * 1024 * 1024
+
+
+class LetterError(ValueError):
+    """An operation that does not apply; its message is for the person who tried."""
+
+
+@dataclass(frozen=True)
+class Known:
+    """Whether letters reach a person, and on whose word."""
+
+    status: str
+    as_of: datetime.date | None = None
+    source: str = ""
+    note: str = ""
+    of_facility: bool = False
+
+    @property
+    def label(self) -> str:
+        return Reachability.Status(self.status).label
+
+
+def reachability_of(person: Person) -> Known:
+    """The newest report on the person; else an incommunicado event of this detention; else the
+    newest report on their facility; else unknown."""
+    own = person.reachability.first()
+    if own:
+        return Known(own.status, own.as_of, own.source, own.note)
+    incommunicado = (
+        person.events.filter(kind=EventKind.INCOMMUNICADO, date__gte=person.imprisoned_since)
+        .order_by("-date")
+        .first()
+        if person.imprisoned_since
+        else None
+    )
+    if incommunicado:
+        return Known(Reachability.Status.INCOMMUNICADO, incommunicado.date, incommunicado.source)
+    if person.current_facility_id:
+        facility = Reachability.objects.filter(facility_id=person.current_facility_id).first()
+        if facility:
+            return Known(facility.status, facility.as_of, facility.source, facility.note, of_facility=True)
+    return Known(Reachability.Status.UNKNOWN)
+
+
+@transaction.atomic
+def hand_over(
+    *,
+    person: Person,
+    body: str,
+    kind: str,
+    language: str,
+    design: str = "",
+    friend: Friend | None = None,
+    sealed: bool = False,
+) -> tuple[Letter, str | None]:
+    """A letter handed to the volunteers. Returns it and, for a writer without a friend codename,
+    the letter's own new codename (shown once, stored nowhere)."""
+    if sealed and reachability_of(person).status != Reachability.Status.INCOMMUNICADO:
+        raise LetterError(_("Only a letter to someone held incommunicado can be kept sealed."))
+    codename = None if friend else codenames.new_codename()
+    letter = Letter.objects.create(
+        person=person,
+        body=body.strip(),
+        kind=kind,
+        language=language,
+        design=design if kind == Letter.Kind.POSTCARD else "",
+        friend=friend,
+        codename_hash=codenames.key_hash(codename) if codename else "",
+        state=Letter.State.SEALED if sealed else Letter.State.WAITING,
+    )
+    return letter, codename
+
+
+def followed_by(codename: str) -> str | None:
+    """The keyed hash a writer's letters are followed by, if the codename holds any."""
+    if len(codenames.normalise(codename).split()) != codenames.WORDS_PER_CODENAME:
+        return None
+    key = codenames.key_hash(codename)
+    return key if Letter.objects.followed_by(key).exists() else None
+
+
+def _move(letters, allowed_from: set[str], **changes) -> int:
+    """Moves the letters that are in one of the allowed states; returns how many moved."""
+    return letters.filter(state__in=allowed_from).update(**changes)
+
+
+def approve(letters, *, by, day: datetime.date) -> int:
+    return _move(letters, {Letter.State.WAITING}, state=Letter.State.APPROVED, decided_on=day, decided_by=by)
+
+
+def return_to_writer(letters, *, by, day: datetime.date, reason: str) -> int:
+    if not reason.strip():
+        raise LetterError(_("Say why the letter is returned: the writer reads it."))
+    return _move(
+        letters,
+        {Letter.State.WAITING, Letter.State.APPROVED},
+        state=Letter.State.RETURNED,
+        return_reason=reason.strip(),
+        decided_on=day,
+        decided_by=by,
+    )
+
+
+def printable(letters):
+    """The approved letters, in the order they came."""
+    return letters.filter(state=Letter.State.APPROVED).select_related("person__current_facility")
+
+
+def mark_printed(letters, *, day: datetime.date) -> int:
+    return letters.filter(state=Letter.State.APPROVED).update(printed_on=day)
+
+
+def mark_mailed(letters, *, day: datetime.date) -> int:
+    return _move(letters, {Letter.State.APPROVED}, state=Letter.State.MAILED, mailed_on=day)
+
+
+def hand_over_sealed(letters, *, by, day: datetime.date) -> int:
+    """Sealed letters given to the person after their release."""
+    return _move(letters, {Letter.State.SEALED}, state=Letter.State.HANDED_OVER, mailed_on=day, decided_by=by)
+
+
+def check_scan(scan) -> str:
+    """The scan's real type, read from its first bytes; a file of any other kind is refused."""
+    if scan.size > MAX_SCAN_BYTES:
+        raise LetterError(_("The scan is larger than 15 MB."))
+    head = scan.read(16)
+    scan.seek(0)
+    content_type = next((kind for magic, kind in SCAN_TYPES.items() if head.startswith(magic)), None)
+    if content_type is None:
+        raise LetterError(_("The scan must be a PDF, PNG or JPEG file."))
+    return content_type
+
+
+@transaction.atomic
+def attach_reply(letter: Letter, scan) -> Reply:
+    """A volunteer's scan of the prisoner's reply: a PDF, PNG or JPEG, at most 15 MB."""
+    if letter.state not in (Letter.State.MAILED, Letter.State.HANDED_OVER):
+        raise LetterError(_("A reply can only come to a letter that was mailed."))
+    content_type = check_scan(scan)
+    reply = Reply(letter=letter, content_type=content_type)
+    reply.scan.save(f"{letter.pk}.{content_type.rsplit('/', 1)[1]}", scan, save=False)
+    reply.save()
+    Letter.objects.filter(pk=letter.pk).update(replies_received=F("replies_received") + 1)
+    return reply
+
+
+def read_reply(reply: Reply, *, day: datetime.date) -> None:
+    if reply.first_read_on is None:
+        Reply.objects.filter(pk=reply.pk, first_read_on__isnull=True).update(first_read_on=day)
+        reply.first_read_on = day
+
+
+def delete_reply(reply: Reply) -> None:
+    reply.scan.delete(save=False)
+    reply.delete()
+
+
+def purge(*, today: datetime.date) -> tuple[int, int]:
+    """Deletes the texts of letters mailed, handed over or returned more than LETTERS_TEXT_DAYS ago,
+    and replies first read more than LETTERS_REPLY_DAYS ago. The letters' rows (the counts) stay.
+    Returns (texts deleted, replies deleted)."""
+    text_cutoff = today - datetime.timedelta(days=settings.LETTERS_TEXT_DAYS)
+    texts = Letter.objects.filter(text_deleted_on__isnull=True).filter(
+        Q(mailed_on__lte=text_cutoff) | Q(state=Letter.State.RETURNED, decided_on__lte=text_cutoff)
+    )
+    deleted_texts = texts.update(body="", return_reason="", text_deleted_on=today)
+    reply_cutoff = today - datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
+    replies = list(Reply.objects.filter(first_read_on__lte=reply_cutoff))
+    for reply in replies:
+        delete_reply(reply)
+    return deleted_texts, len(replies)

@@ -1,0 +1,15 @@
+import io
+
+from pypdf import PdfReader
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    """The text of each page, as a reader (or a screen reader, or a search) gets it."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def page_sizes_mm(content: bytes) -> list[tuple[int, int]]:
+    return [
+        (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72))
+        for page in PdfReader(io.BytesIO(content)).pages
+    ]

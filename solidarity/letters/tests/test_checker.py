@@ -1,0 +1,128 @@
+"""The checker's rules one by one: what each flags, where, and what it leaves alone."""
+
+import pytest
+
+from solidarity.catalogue.tests.helpers import prisoner
+from solidarity.letters import checker
+from solidarity.letters.models import Rule, RuleSet
+from solidarity.letters.rules import RuleError, compile_term, load_rules
+
+pytestmark = pytest.mark.django_db
+
+
+def rules_of(text: str, **kwargs) -> list[str]:
+    return [finding.rule for finding in checker.check(text, **kwargs).findings]
+
+
+def test_every_finding_points_at_its_own_text(rules):
+    text = "Дорогой Виктор! Видел новости с фронта 👍 и т.д. Пиши на почту viktor@mail.ru, ок?"
+    result = checker.check(text)
+    assert not result.ok
+    assert {"war", "emoji", "abbreviation", "link", "latin"} <= {f.rule for f in result.findings}
+    for finding in result.findings:
+        if finding.fragment:
+            assert text[finding.start : finding.end] == finding.fragment
+        assert finding.message and finding.fix
+
+
+def test_a_warm_everyday_letter_passes(rules):
+    text = (
+        "Здравствуйте, Виктор! Пишу Вам из Гродно. У нас выпал первый снег, и дети лепили снеговика. "
+        "Дело в том, что я давно хотела спросить: какие книги Вы любите? Судьба подарила мне кота."
+    )
+    result = checker.check(text)
+    assert result.ok, result.findings
+    assert result.language == "ru"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Привіт! Як у тебе справи? У нас все добре, мама передає привіт і чекає на тебе вдома.", "language"),
+        ("Привет! Посмотри сериал на Netflix, когда выйдешь.", "latin"),
+        ("Привет 😀 как ты?", "emoji"),
+        ("Привет! Как ты? Скучаем)))", "emoji"),
+        ("Передаю привет из КГБ", "abbreviation"),
+        ("Все говорят о выборах президента.", "politics"),
+        ("Говорят, скоро мобилизация.", "war"),
+        ("Твой адвокат говорит, что апелляцию рассмотрят весной.", "case"),
+        ("Лукашенко опять выступал по телевизору.", "official"),
+        ("Смотри мой канал в телеграме.", "link"),
+    ],
+)
+def test_each_kind_of_problem_is_found(rules, text, rule):
+    assert rule in rules_of(text)
+
+
+def test_length_is_limited_and_postcards_are_shorter(rules):
+    sentence = "У нас всё хорошо, погода тёплая, мама шлёт привет. "
+    assert "length" in rules_of(sentence * 70)
+    assert "length" not in rules_of(sentence * 10)
+    assert "length" in rules_of(sentence * 12, kind="postcard")
+
+
+def test_other_prisoners_names_but_not_the_addressees_nor_a_capital_at_a_sentence_start(rules):
+    addressee = prisoner(first_name_ru="Виктор", last_name_ru="Мороз", last_name_be="Мароз")
+    other = prisoner(
+        first_name_ru="Андрей", first_name_be="Андрэй", last_name_ru="Лисовский", last_name_be="Лісоўскі"
+    )
+    flagged = checker.check("Передай привет Лисовскому и Андрею.", addressee=addressee).findings
+    assert [(f.rule, f.fragment) for f in flagged] == [("prisoner_name", "Лисовскому")]
+    assert checker.check("Лісоўскі Андрэй, як ты?").findings  # a first name beside it: it is a name
+    assert checker.check("Дорогой Виктор Мороз!", addressee=addressee).ok
+    # The addressee's surname means frost: at a sentence's start, alone, it is the weather.
+    assert checker.check("Мороз сегодня сильный.", addressee=other).ok
+    assert not checker.check("Сегодня сильный Мороз.", addressee=other).ok
+
+
+def test_rules_are_data_that_staff_edit_and_every_process_sees_at_once(rules):
+    assert checker.check("Мы ходили в кино на новый фильм про пингвинов.").ok
+    rule = Rule.objects.create(
+        ruleset=RuleSet.objects.get(country="BY"), category=Rule.Category.POLITICS, terms="пингвин*"
+    )
+    assert rules_of("Мы ходили в кино на новый фильм про пингвинов.") == ["politics"]
+    rule.delete()
+    assert checker.check("Мы ходили в кино на новый фильм про пингвинов.").ok
+
+
+def test_the_term_syntax():
+    import re
+
+    def matches(term, text):
+        return bool(re.search(compile_term(term), text, re.IGNORECASE))
+
+    assert matches("суд", "был суд вчера") and not matches("суд", "судьба")
+    assert matches("приговор*", "после приговора") and not matches("приговор*", "заприговор")
+    assert matches("режим пад*", "режим  падёт".replace("ё", "е"))
+    assert matches("re:(?-i:[А-Я]{2,})", "в СИЗО") and not matches("re:(?-i:[А-Я]{2,})", "в сизо")
+    with pytest.raises(RuleError):
+        compile_term("re:(unclosed")
+    with pytest.raises(RuleError):
+        compile_term("*")
+
+
+def test_loading_rules_keeps_staff_edits_unless_asked_to_replace(rules):
+    ruleset = RuleSet.objects.get(country="BY")
+    ruleset.rules.update(terms="кот")
+    assert load_rules("BY") == 0
+    assert set(ruleset.rules.values_list("terms", flat=True)) == {"кот"}
+    assert load_rules("BY", replace=True) > 0
+    assert "кот" not in set(ruleset.rules.values_list("terms", flat=True))
+
+
+def test_a_bad_term_is_refused_in_the_admin_form(rules):
+    from django.core.exceptions import ValidationError
+
+    rule = Rule(ruleset=RuleSet.objects.get(country="BY"), category=Rule.Category.WAR, terms="война\nre:(")
+    with pytest.raises(ValidationError):
+        rule.full_clean()
+
+
+def test_a_regular_expression_keeps_its_own_meaning_when_rules_are_joined(rules):
+    # The leading word-start check binds the first branch only, as Python reads the expression.
+    Rule.objects.create(
+        ruleset=RuleSet.objects.get(country="BY"), category=Rule.Category.POLITICS, terms="re:(?<!\\w)кот|пес"
+    )
+    assert rules_of("Суперпес гуляет.") == ["politics"]
+    assert rules_of("Антикот гуляет.") == []
+    assert rules_of("Кот гуляет.") == ["politics"]

@@ -1,0 +1,275 @@
+"""A writer's pages without JavaScript: compose, check, phrasebook, PDF, hand over, follow, reply."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from solidarity.friends.tests.helpers import answered, codename_in
+from solidarity.letters import services
+from solidarity.letters.models import Letter, Reachability, Reply
+from solidarity.registry.models import EventKind
+from solidarity.registry.tests.factories import EventFactory
+
+from .helpers import pdf_pages
+
+pytestmark = pytest.mark.django_db
+CLEAN = "Здравствуйте, Виктор!\n\nУ нас выпал первый снег, и мы лепили снеговика. Желаю Вам здоровья.\n\nОля"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def compose_url(person) -> str:
+    return f"/en/people/{person.pk}/write/"
+
+
+def post(client, person, action, **fields):
+    data = {"kind": "letter", "language": "ru", "body": CLEAN, "action": action, **fields}
+    return client.post(compose_url(person), data)
+
+
+def hand_over(client, person, body=CLEAN, **extra):
+    step = post(client, person, "hand_over", body=body)
+    assert step.status_code == 200
+    html = step.content.decode()
+    assert "Hand the letter to our volunteers" in html, html[:3000]
+    fields = {
+        "kind": "letter",
+        "language": "ru",
+        "body": body,
+        "design": "",
+        **answered(html),
+        **extra,
+    }
+    return client.post(f"/en/people/{person.pk}/write/hand-over/", fields)
+
+
+def test_the_profile_leads_to_the_compose_page_with_what_is_known_and_the_address(client, viktar):
+    assert f'href="/en/people/{viktar.pk}/write/"' in client.get(f"/en/people/{viktar.pk}/").content.decode()
+    Reachability.objects.create(
+        facility=viktar.current_facility,
+        status=Reachability.Status.RELATIVES_ONLY,
+        as_of=datetime.date(2026, 10, 1),
+        source_url="https://example.org/report",
+    )
+    html = client.get(compose_url(viktar)).content.decode()
+    assert "only letters from relatives are handed over" in html
+    assert "reported for the whole facility" in html
+    assert "Шелест Виктор Петрович" in html and "ул. Володарского, 2" in html
+    # A report on the person comes before the facility's.
+    Reachability.objects.create(
+        person=viktar,
+        status=Reachability.Status.ARRIVE,
+        as_of=datetime.date(2026, 11, 1),
+        source_citation="A call",
+    )
+    html = client.get(compose_url(viktar)).content.decode()
+    assert "letters arrive" in html and "A call" in html
+
+
+def test_checking_marks_each_problem_and_explains_how_to_fix_it(client, viktar):
+    body = "Привет! Видел новости с фронта, держись 👍"
+    html = post(client, viktar, "check", body=body).content.decode()
+    assert "The war: letters that mention it do not arrive." in html
+    assert "Leave the war out of the letter." in html
+    assert '<mark class="finding-war">фронта</mark>' in html
+    assert '<mark class="finding-emoji">👍</mark>' in html
+    assert body in html  # nothing the writer typed is lost
+    ok = post(client, viktar, "check").content.decode()
+    assert "Nothing found that would stop this letter." in ok
+
+
+def test_the_phrasebook_writes_chosen_phrases_in_russian_or_belarusian(client, viktar):
+    html = client.get(compose_url(viktar)).content.decode()
+    assert "Hello, Viktar!" in html  # shown in the visitor's language
+    assert "Здравствуйте, Виктор!" in html  # and as it will be written
+    chosen = ["greet-hello", "wish-health", "weather-snow", "close-warm-wishes"]
+    page = post(client, viktar, "phrases", body="", phrases=chosen).content.decode()
+    body = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert body.startswith("Здравствуйте, Виктор!")
+    assert "Nothing found that would stop this letter." in page
+    be = post(client, viktar, "phrases", body="", language="be", phrases=chosen).content.decode()
+    assert "Добры дзень, Віктар!" in be
+
+
+def test_the_pdf_downloads_with_the_letter_and_the_address(client, viktar):
+    response = post(client, viktar, "pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    letter, envelope = pdf_pages(response.content)
+    assert "У нас выпал первый снег" in letter
+    assert "Шелест Виктор Петрович" in envelope
+
+
+def test_the_pdf_waits_for_a_fix_unless_the_writer_knows_the_risk(client, viktar):
+    body = "Мама передаёт привет, адвокат звонил."
+    refused = post(client, viktar, "pdf", body=body)
+    assert refused["Content-Type"].startswith("text/html")
+    assert "Change what is marked first" in refused.content.decode()
+    anyway = post(client, viktar, "pdf", body=body, print_anyway="on")
+    assert anyway["Content-Type"] == "application/pdf"
+    empty = post(client, viktar, "pdf", body="  ")
+    assert "The letter is empty" in empty.content.decode()
+
+
+def test_a_postcard_prints_its_picture_page_and_its_back(client, viktar):
+    response = post(client, viktar, "pdf", kind="postcard", design="cat", body="С праздником! Обнимаем.")
+    front, back, _envelope = pdf_pages(response.content)
+    assert "С праздником!" in back
+
+
+def test_hand_over_shows_a_codename_once_and_the_writer_follows_the_letter(client, viktar, volunteer):
+    response = hand_over(client, viktar)
+    codename = codename_in(response.content.decode())
+    letter = Letter.objects.get()
+    assert letter.state == Letter.State.WAITING and letter.body.startswith("Здравствуйте")
+    assert codename not in str(Letter.objects.values().get())
+    # Another device: the codename alone shows the letter.
+    from django.test import Client
+
+    other = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert "Enter the codename" in other.get("/en/letters/follow/").content.decode()
+    followed = other.post(
+        "/en/letters/follow/", {"codename": codename.upper().replace(" ", "-")}, follow=True
+    )
+    assert "waiting for a volunteer" in followed.content.decode()
+    # The volunteer returns it; the writer reads why.
+    services.return_to_writer(
+        Letter.objects.all(), by=volunteer, day=datetime.date.today(), reason="Слишком длинно"
+    )
+    assert "Слишком длинно" in other.get("/en/letters/follow/").content.decode()
+    wrong = Client(HTTP_ACCEPT_LANGUAGE="en").post("/en/letters/follow/", {"codename": "a b c d e f g"})
+    assert "No letter is followed by this codename" in wrong.content.decode()
+
+
+def test_hand_over_refuses_a_letter_with_findings_and_a_post_without_the_check(client, viktar):
+    step = post(client, viktar, "hand_over", body="Привет из СИЗО")
+    assert "Volunteers can only take a letter with nothing marked" in step.content.decode()
+    assert (
+        client.post(
+            f"/en/people/{viktar.pk}/write/hand-over/", {"kind": "letter", "language": "ru", "body": CLEAN}
+        ).status_code
+        == 200
+    )
+    assert not Letter.objects.exists()
+
+
+def test_a_letter_to_someone_held_incommunicado_can_be_kept_sealed(client, viktar):
+    assert "Keep it sealed" not in post(client, viktar, "hand_over").content.decode()
+    EventFactory(person=viktar, kind=EventKind.INCOMMUNICADO, date=datetime.date(2025, 2, 1))
+    assert "held incommunicado" in client.get(compose_url(viktar)).content.decode()
+    hand_over(client, viktar, sealed="on")
+    assert Letter.objects.get().state == Letter.State.SEALED
+
+
+def test_a_friend_follows_letters_with_the_friend_codename(client, viktar):
+    from solidarity.friends.services import create_friend
+
+    friend, codename = create_friend()
+    client.post("/en/friends/restore/", {"codename": codename})
+    response = hand_over(client, viktar)
+    assert 'id="codename"' not in response.content.decode()
+    assert Letter.objects.get().friend == friend
+    assert "waiting for a volunteer" in client.get("/en/letters/follow/").content.decode()
+
+
+def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
+    client, viktar, volunteer, settings
+):
+    codename = codename_in(hand_over(client, viktar).content.decode())
+    letter = Letter.objects.get()
+    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_mailed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
+    letter.refresh_from_db()
+    reply = services.attach_reply(letter, SimpleUploadedFile("scan.png", PNG))
+    from django.test import Client
+
+    stranger = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert stranger.get(f"/en/letters/replies/{reply.pk}/").status_code == 404
+    reader = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = reader.post("/en/letters/follow/", {"codename": codename}, follow=True).content.decode()
+    assert "A reply has come!" in page
+    scan = reader.get(f"/en/letters/replies/{reply.pk}/")
+    assert scan["Content-Type"] == "image/png" and b"".join(scan.streaming_content) == PNG
+    reply.refresh_from_db()
+    read_on = reply.first_read_on
+    assert read_on == datetime.date.today()
+    kept = datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
+    assert services.purge(today=read_on + kept - datetime.timedelta(days=1))[1] == 0
+    assert services.purge(today=read_on + kept)[1] == 1
+    assert not Reply.objects.exists()
+    assert not any(settings.PRIVATE_ROOT.joinpath("replies").iterdir())  # the file is gone too
+    assert Letter.objects.get().replies_received == 1  # the count remains
+
+
+def test_a_writer_deletes_a_reply_at_once(client, viktar, volunteer):
+    hand_over(client, viktar)
+    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
+    reply = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    response = client.post(f"/en/letters/replies/{reply.pk}/delete/", follow=True)
+    assert "The reply has been deleted." in response.content.decode()
+    assert not Reply.objects.exists()
+
+
+def test_texts_are_deleted_after_mailing_and_only_counts_remain(client, viktar, volunteer, settings):
+    hand_over(client, viktar)
+    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_mailed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
+    day = datetime.date(2026, 11, 2) + datetime.timedelta(days=settings.LETTERS_TEXT_DAYS)
+    assert services.purge(today=day - datetime.timedelta(days=1)) == (0, 0)
+    assert services.purge(today=day) == (1, 0)
+    letter = Letter.objects.get()
+    assert letter.body == "" and letter.text_deleted_on == day and letter.state == Letter.State.MAILED
+    assert "The text has been deleted, as promised." in client.get("/en/letters/follow/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "telegram", "language": "ru", "body": "x"},
+        {"kind": "letter", "language": "xx", "body": "x"},
+        {"kind": "letter", "language": "ru", "body": "x" * 30_000},
+        {
+            "kind": "letter",
+            "language": "ru",
+            "body": "ok",
+            "phrases": ["no-such-phrase"],
+            "action": "phrases",
+        },
+        {"action": "pdf"},
+    ],
+)
+def test_bad_input_gets_a_page_not_an_error(client, viktar, data):
+    response = client.post(compose_url(viktar), data)
+    assert response.status_code == 200
+
+
+def test_the_compose_page_of_someone_not_in_custody_says_so(client, rules):
+    from solidarity.catalogue.tests.helpers import prisoner
+
+    released = prisoner(released=datetime.date(2024, 1, 1))
+    html = client.get(compose_url(released)).content.decode()
+    assert "This person is not in custody now." in html and "<textarea" not in html
+
+
+def test_the_letter_evening_kit(client, viktar):
+    from solidarity.catalogue.tests.helpers import prisoner
+
+    other = prisoner(first_name_en="Andrei", last_name_en="Lisouski", birth_date=datetime.date(1990, 1, 5))
+    services.hand_over(person=viktar, body=CLEAN, kind="letter", language="ru")
+    assert "Make the kit" in client.get("/en/letters/evening/").content.decode()
+    fewest = client.get("/en/letters/evening/", {"who": "fewest", "count": 1}).content.decode()
+    assert "Andrei Lisouski" in fewest and "Viktar Shalest" not in fewest
+    assert "The rules in brief" in fewest and "ул. Володарского, 2" in fewest
+    chosen = client.get(
+        "/en/letters/evening/", {"who": "chosen", "count": 5, "people": f"{viktar.pk}, 999999"}
+    )
+    assert "Viktar Shalest" in chosen.content.decode() and "Andrei Lisouski" not in chosen.content.decode()
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)):
+        soon = client.get("/en/letters/evening/", {"who": "birthdays", "count": 5}).content.decode()
+    assert "Viktar Shalest" in soon and "3 December" in soon and "turns 47" in soon
+    assert other.last_name_en in soon  # 5 January is within the weeks ahead too
+    bad = client.get("/en/letters/evening/", {"who": "all", "count": 1000})
+    assert bad.status_code == 200 and "Make the kit" in bad.content.decode()

@@ -1,0 +1,300 @@
+"""The writer's pages: compose (with the checker and the phrasebook), download the PDF, hand the
+letter to volunteers, follow it with a codename and read the reply; and the letter-evening kit."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from solidarity.catalogue.views import public_page
+from solidarity.core import ratelimit
+from solidarity.friends import codenames, guard
+from solidarity.friends.views import current_friend, form_page
+from solidarity.registry.models import Person, Status
+
+from . import checker, phrasebook, services
+from .forms import CodenameForm, ComposeForm, EveningForm, HandOverForm
+from .models import Letter, Reachability, Reply
+from .pdf import Sheet, document_for
+from .postcards import DESIGNS
+
+SESSION_KEY = "letters_key"
+FOLLOW_LIMIT_PER_HOUR = 20
+IN_CUSTODY = (Status.POLITICAL_PRISONER, Status.PERSECUTED)
+BIRTHDAY_WINDOW = datetime.timedelta(days=45)
+
+
+def _recipient(pk: int) -> Person:
+    people = Person.objects.published().select_related("current_facility")
+    return get_object_or_404(people, pk=pk)
+
+
+def first_name_in(person: Person, language: str) -> str:
+    return getattr(person, f"first_name_{language}", "") or person.first_name
+
+
+def _phrase_choices(person: Person, today: datetime.date):
+    topics = phrasebook.offered(today.month, person.gender)
+    return topics, [(phrase.id, phrase.id) for topic in topics for phrase in topic.phrases]
+
+
+def _compose_context(person: Person, form: ComposeForm, topics, result=None, error=None) -> dict:
+    language = get_language()
+    letter_language = form["language"].value()
+    if letter_language not in phrasebook.LETTER_LANGUAGES:
+        letter_language = Letter.Language.RU
+    body = form["body"].value() or ""
+    return {
+        "person": person,
+        "form": form,
+        "known": services.reachability_of(person),
+        "statuses": Reachability.Status,
+        "writable": person.status in IN_CUSTODY and person.current_facility_id is not None,
+        "designs": DESIGNS,
+        "phrasebook": [
+            {
+                "title": topic.title(language),
+                "phrases": [
+                    {
+                        "id": phrase.id,
+                        "shown": phrase.shown_in(language, person.gender, first_name_in(person, language)),
+                        "written": phrase.written_in(
+                            letter_language, person.gender, first_name_in(person, letter_language)
+                        ),
+                    }
+                    for phrase in topic.phrases
+                ],
+            }
+            for topic in topics
+        ],
+        "shows_translation": language not in phrasebook.LETTER_LANGUAGES,
+        "chosen_phrases": set(form["phrases"].value() or ()),
+        "result": result,
+        "summary": checker.explain(result) if result else None,
+        "segments": checker.segments(body, result.findings) if result and not result.ok else None,
+        "error": error,
+    }
+
+
+@form_page
+def compose(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _recipient(pk)
+    today = timezone.localdate()
+    topics, choices = _phrase_choices(person, today)
+    if request.method != "POST":
+        form = ComposeForm(phrase_choices=choices)
+        return render(request, "letters/compose.html", _compose_context(person, form, topics))
+    form = ComposeForm(request.POST, phrase_choices=choices)
+    if not form.is_valid():
+        return render(request, "letters/compose.html", _compose_context(person, form, topics))
+    data = form.cleaned_data
+    action = request.POST.get("action", "check")
+    if action == "phrases":
+        addition = phrasebook.assemble(
+            data["phrases"],
+            language=data["language"],
+            gender=person.gender,
+            name=first_name_in(person, data["language"]),
+        )
+        post = request.POST.copy()
+        post["body"] = phrasebook.append(data["body"], addition)
+        post.setlist("phrases", [])
+        form = ComposeForm(post, phrase_choices=choices)
+        form.is_valid()
+        data = form.cleaned_data
+    body = data.get("body", "")
+    result = checker.check(body, kind=data["kind"], addressee=person)
+    error = None
+    if action in ("pdf", "hand_over") and not body.strip():
+        error = _("The letter is empty: write something, or choose phrases from the phrasebook.")
+    elif action in ("pdf", "hand_over") and person.current_facility_id is None:
+        error = _("We do not know where this person is held, so there is no address to write to yet.")
+    elif action == "pdf":
+        if result.ok or data["print_anyway"]:
+            return _pdf_response(person, data, today)
+        error = _("Change what is marked first, or tick “print even so” if you know the risk.")
+    elif action == "hand_over":
+        if result.ok:
+            return _hand_over_page(request, person, HandOverForm(initial=data))
+        error = _("Volunteers can only take a letter with nothing marked. Change what is marked first.")
+    return render(request, "letters/compose.html", _compose_context(person, form, topics, result, error))
+
+
+def _pdf_response(person: Person, data: dict, today: datetime.date) -> HttpResponse:
+    sheet = Sheet(
+        person=person,
+        facility=person.current_facility,
+        kind=data["kind"],
+        language=data["language"],
+        body=data["body"],
+        day=today,
+        design=data["design"],
+    )
+    response = HttpResponse(document_for([sheet]), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{data["kind"]}-{person.pk}.pdf"'
+    return response
+
+
+def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm, error=None) -> HttpResponse:
+    known = services.reachability_of(person)
+    return render(
+        request,
+        "letters/hand_over.html",
+        {
+            "person": person,
+            "form": form,
+            "error": error,
+            "known": known,
+            "statuses": Reachability.Status,
+            "may_seal": known.status == Reachability.Status.INCOMMUNICADO,
+            "friend": current_friend(request),
+            "body": form["body"].value(),
+            "challenge": guard.new_challenge(),
+            "question": guard.new_question(),
+            "honeypot": guard.HONEYPOT,
+            "retention_days": settings.LETTERS_TEXT_DAYS,
+        },
+    )
+
+
+@require_POST
+@form_page
+def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _recipient(pk)
+    form = HandOverForm(request.POST)
+    if not form.is_valid() or person.current_facility_id is None:
+        messages.error(request, _("The letter did not come through. Please write it again."))
+        return redirect("compose_letter", pk=person.pk)
+    data = form.cleaned_data
+    if not checker.check(data["body"], kind=data["kind"], addressee=person).ok:
+        messages.error(request, _("Volunteers can only take a letter with nothing marked."))
+        return redirect("compose_letter", pk=person.pk)
+    error = guard.check(request, request.POST)
+    client = ratelimit.client_key(request)
+    if error is None and ratelimit.exceeded("letters:hand_over", client, settings.LETTERS_LIMIT_PER_HOUR):
+        error = _("Too many letters from here. Please try again in an hour.")
+    if error:
+        return _hand_over_page(request, person, form, error)
+    ratelimit.record("letters:hand_over", client, 3600)
+    friend = current_friend(request)
+    try:
+        letter, codename = services.hand_over(
+            person=person,
+            body=data["body"],
+            kind=data["kind"],
+            language=data["language"],
+            design=data["design"],
+            friend=friend,
+            sealed=data["sealed"],
+        )
+    except services.LetterError as refusal:
+        return _hand_over_page(request, person, form, str(refusal))
+    request.session[SESSION_KEY] = codenames.key_hash(codename) if codename else friend.key_hash
+    return render(request, "letters/handed.html", {"letter": letter, "codename": codename, "person": person})
+
+
+def _keys(request: HttpRequest) -> set[str]:
+    """The codename hashes this browser session follows letters by."""
+    keys = {request.session.get(SESSION_KEY)} - {None}
+    friend = current_friend(request)
+    if friend:
+        keys.add(friend.key_hash)
+    return keys
+
+
+def _followed(request: HttpRequest):
+    keys = _keys(request)
+    return Letter.objects.filter(Q(codename_hash__in=keys) | Q(friend__key_hash__in=keys)) if keys else None
+
+
+@form_page
+def follow(request: HttpRequest) -> HttpResponse:
+    form = CodenameForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("action") == "close":
+            request.session.pop(SESSION_KEY, None)
+            return redirect("letters_follow")
+        client = ratelimit.client_key(request)
+        if ratelimit.exceeded("letters:follow", client, FOLLOW_LIMIT_PER_HOUR):
+            form.add_error(None, _("Too many attempts from here. Please try again in an hour."))
+        elif form.is_valid():
+            ratelimit.record("letters:follow", client, 3600)
+            key = services.followed_by(form.cleaned_data["codename"])
+            if key:
+                request.session.cycle_key()
+                request.session[SESSION_KEY] = key
+                return redirect("letters_follow")
+            form.add_error("codename", _("No letter is followed by this codename. Check the seven words."))
+    letters = _followed(request)
+    if letters is not None:
+        letters = list(
+            letters.select_related("person").prefetch_related("replies").order_by("-submitted_on", "-id")
+        )
+    return render(request, "letters/follow.html", {"form": form, "letters": letters})
+
+
+def _reply_for(request: HttpRequest, pk: int) -> Reply:
+    letters = _followed(request)
+    if letters is None:
+        raise Http404
+    return get_object_or_404(Reply.objects.select_related("letter"), pk=pk, letter__in=letters)
+
+
+@form_page
+def read_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    reply = _reply_for(request, pk)
+    services.read_reply(reply, day=timezone.localdate())
+    response = FileResponse(reply.scan.open("rb"), content_type=reply.content_type)
+    # Images open in the page; a PDF is saved (a browser's PDF viewer would need a looser policy).
+    disposition = "inline" if reply.content_type.startswith("image/") else "attachment"
+    extension = reply.content_type.rsplit("/", 1)[1]
+    response["Content-Disposition"] = f'{disposition}; filename="reply-{reply.letter_id}.{extension}"'
+    return response
+
+
+@require_POST
+@form_page
+def delete_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    services.delete_reply(_reply_for(request, pk))
+    messages.info(request, _("The reply has been deleted."))
+    return redirect("letters_follow")
+
+
+@public_page
+def evening(request: HttpRequest) -> HttpResponse:
+    """A printable kit for a letter-writing evening: people, their addresses, and the rules in brief."""
+    form = EveningForm(request.GET or None)
+    if not form.is_valid():
+        return render(request, "letters/evening.html", {"form": form})
+    today = timezone.localdate()
+    held = (
+        Person.objects.published()
+        .filter(status=Status.POLITICAL_PRISONER, current_facility__isnull=False)
+        .select_related("current_facility")
+    )
+    who, count = form.cleaned_data["who"], form.cleaned_data["count"]
+    if who == EveningForm.Choice.CHOSEN:
+        wanted = form.chosen_ids()
+        found = held.in_bulk(wanted)
+        people = [found[pk] for pk in wanted if pk in found][:count]
+    elif who == EveningForm.Choice.FEWEST:
+        people = list(
+            held.annotate(letter_count=Count("letters")).order_by("letter_count", "friend_count", "pk")[
+                :count
+            ]
+        )
+    else:
+        with_birthdays = [(p.next_birthday(today), p) for p in held.filter(birth_date__isnull=False)]
+        soon = sorted((day, p.pk, p) for day, p in with_birthdays if day - today <= BIRTHDAY_WINDOW)
+        people = [p for _day, _pk, p in soon[:count]]
+    for person in people:
+        person.kit_birthday = person.next_birthday(today)
+        person.kit_age = person.age_on(person.kit_birthday) if person.kit_birthday else None
+    return render(request, "letters/evening_kit.html", {"people": people, "today": today, "form": form})
