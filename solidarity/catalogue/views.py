@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
 
-from solidarity.registry.models import Event, EventKind, Facility, Person, Sentence, Status
+from solidarity.letters import services as letters
+from solidarity.letters.models import Reachability
+from solidarity.registry.models import Event, Facility, Person, Sentence, Status
 
 from . import search
 from .forms import PeopleFilter, birthdays_within
@@ -81,16 +83,7 @@ def _profile_context(person: Person) -> dict:
     sentences = list(person.sentences.all())
     latest = sentences[-1] if sentences else None
     events = list(person.events.all())
-    incommunicado = next(
-        (
-            e
-            for e in reversed(events)
-            if e.kind == EventKind.INCOMMUNICADO
-            and person.imprisoned_since
-            and e.date >= person.imprisoned_since
-        ),
-        None,
-    )
+    in_custody = person.status in {Status.POLITICAL_PRISONER, Status.PERSECUTED}
     return {
         "person": person,
         "today": today,
@@ -101,8 +94,9 @@ def _profile_context(person: Person) -> dict:
         "time_served": (
             duration(months_between(person.imprisoned_since, today)) if person.imprisoned_since else None
         ),
-        "incommunicado": incommunicado,
-        "in_custody": person.status in {Status.POLITICAL_PRISONER, Status.PERSECUTED},
+        "in_custody": in_custody,
+        "letters_known": letters.reachability_of(person) if in_custody else None,
+        "statuses": Reachability.Status,
         "names": [(code, name, _names_in(person, code)) for code, name in settings.LANGUAGES],
     }
 

@@ -102,7 +102,8 @@ def test_the_profile_in_russian_speaks_of_her_in_the_feminine(client, person):
 def test_an_incommunicado_person_carries_a_warning_about_letters(client, person):
     EventFactory(person=person, kind=EventKind.INCOMMUNICADO, date=datetime.date(2023, 2, 1))
     html = client.get(f"/en/people/{person.pk}/").content.decode()
-    assert "Held incommunicado since 1 February 2023" in html
+    assert "held incommunicado: letters are not handed over" in html
+    assert "1 February 2023" in html and "volunteers can keep your letter sealed" in html
 
 
 @pytest.mark.django_db
