@@ -14,8 +14,8 @@ class LettersConfig(AppConfig):
 
         for model in (Rule, RuleSet):
             post_save.connect(
-                rules.bump_version, sender=model, dispatch_uid=f"letters-rules-{model.__name__}"
+                rules.VERSION.bump, sender=model, dispatch_uid=f"letters-rules-{model.__name__}"
             )
             post_delete.connect(
-                rules.bump_version, sender=model, dispatch_uid=f"letters-rules-del-{model.__name__}"
+                rules.VERSION.bump, sender=model, dispatch_uid=f"letters-rules-del-{model.__name__}"
             )

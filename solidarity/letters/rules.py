@@ -6,15 +6,15 @@ Rules are compiled once per process and rules version: saving or deleting a rule
 
 import json
 import re
-import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from django.core.cache import cache
 from django.db import transaction
 
-VERSION_KEY = "letters:rules-version"
+from solidarity.core.versions import CacheVersion
+
+VERSION = CacheVersion("letters:rules-version")
 DEFAULT_MAX_CHARACTERS = 3000
 
 
@@ -67,20 +67,8 @@ class CompiledRules:
                     yield category, match.start(), match.end()
 
 
-def current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def bump_version(**_signal_kwargs) -> None:
-    cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
-
-
 def rules_for(country: str) -> CompiledRules:
-    return _compiled(country.upper(), current_version())
+    return _compiled(country.upper(), VERSION.current())
 
 
 @lru_cache(maxsize=8)
@@ -173,5 +161,5 @@ def load_rules(country: str, *, replace: bool = False) -> int:
     for rule in rules:
         rule.clean()
     Rule.objects.bulk_create(rules)
-    bump_version()
+    VERSION.bump()
     return len(rules)

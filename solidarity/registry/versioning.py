@@ -1,21 +1,8 @@
-"""A number that changes whenever the registry does, so that derived data (the search index,
-statistics) can tell in one cache read whether it is stale, in every process."""
+"""The registry's version: it changes whenever the registry does (saves of people, events,
+sentences, facilities and articles send signals; bulk operations bump it themselves)."""
 
-import secrets
+from solidarity.core.versions import CacheVersion
 
-from django.core.cache import cache
-
-KEY = "registry:version"
-
-
-def current_version() -> str:
-    version = cache.get(KEY)
-    if version is None:
-        # A cache that lost its value (restart, eviction) gets a fresh one: stale is never assumed fresh.
-        cache.add(KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(KEY)
-    return version
-
-
-def bump(**_signal_kwargs) -> None:
-    cache.set(KEY, secrets.token_hex(8), timeout=None)
+_VERSION = CacheVersion("registry:version")
+current_version = _VERSION.current
+bump = _VERSION.bump
