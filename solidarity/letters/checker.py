@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from solidarity.registry import versioning
 from solidarity.registry.models import Person, Status
@@ -312,7 +312,7 @@ def _people_named(word: str, index: _NameIndex) -> frozenset[int]:
 def explain(result: Result) -> str:
     """One line for a writer: how many things to change, or that the letter can go."""
     if result.ok:
-        return str(gettext_lazy("Nothing found that would stop this letter."))
+        return gettext("Nothing found that would stop this letter.")
     count = len(result.findings)
     return ngettext(
         "%(count)s thing to change before the letter can go.",

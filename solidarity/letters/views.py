@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from solidarity.catalogue.forms import birthdays_within
 from solidarity.catalogue.views import public_page
 from solidarity.core import ratelimit
 from solidarity.friends import codenames, guard
@@ -28,7 +29,7 @@ from .postcards import DESIGNS
 SESSION_KEY = "letters_key"
 FOLLOW_LIMIT_PER_HOUR = 20
 IN_CUSTODY = (Status.POLITICAL_PRISONER, Status.PERSECUTED)
-BIRTHDAY_WINDOW = datetime.timedelta(days=45)
+BIRTHDAY_WINDOW_DAYS = 45
 
 
 def _recipient(pk: int) -> Person:
@@ -291,9 +292,8 @@ def evening(request: HttpRequest) -> HttpResponse:
             ]
         )
     else:
-        with_birthdays = [(p.next_birthday(today), p) for p in held.filter(birth_date__isnull=False)]
-        soon = sorted((day, p.pk, p) for day, p in with_birthdays if day - today <= BIRTHDAY_WINDOW)
-        people = [p for _day, _pk, p in soon[:count]]
+        soon = list(birthdays_within(held.filter(birth_date__isnull=False), today, BIRTHDAY_WINDOW_DAYS))
+        people = sorted(soon, key=lambda p: (p.next_birthday(today), p.pk))[:count]
     for person in people:
         person.kit_birthday = person.next_birthday(today)
         person.kit_age = person.age_on(person.kit_birthday) if person.kit_birthday else None
