@@ -96,6 +96,7 @@ def _profile_context(person: Person) -> dict:
         ),
         "in_custody": in_custody,
         "letters_known": letters.reachability_of(person) if in_custody else None,
+        "letters_mailed": letters.letters_mailed_to(person),
         "statuses": Reachability.Status,
         "names": [(code, name, _names_in(person, code)) for code, name in settings.LANGUAGES],
     }

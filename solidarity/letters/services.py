@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from solidarity.friends import codenames
-from solidarity.friends.models import Friend
+from solidarity.friends import services as friends
+from solidarity.friends.models import Friend, Mark
 from solidarity.registry.models import EventKind, Person
 
 from .models import Letter, Reachability, Reply
+from .postcards import BY_SLUG, DESIGNS
 
 # A scan's first bytes tell what it is, whatever its name says.
 SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -37,6 +40,11 @@ class Known:
     @property
     def label(self) -> str:
         return Reachability.Status(self.status).label
+
+
+def letters_mailed_to(person: Person) -> int:
+    """What remains of every letter once its text is gone: that it was sent."""
+    return person.letters.filter(state__in=[Letter.State.MAILED, Letter.State.HANDED_OVER]).count()
 
 
 def reachability_of(person: Person) -> Known:
@@ -77,12 +85,15 @@ def hand_over(
     if sealed and reachability_of(person).status != Reachability.Status.INCOMMUNICADO:
         raise LetterError(_("Only a letter to someone held incommunicado can be kept sealed."))
     codename = None if friend else codenames.new_codename()
+    if friend:
+        # A friend who hands over a letter has written this month: their page stops reminding them.
+        friends.mark(friend=friend, person=person, kind=Mark.Kind.LETTER, day=timezone.localdate())
     letter = Letter.objects.create(
         person=person,
         body=body.strip(),
         kind=kind,
         language=language,
-        design=design if kind == Letter.Kind.POSTCARD else "",
+        design=(design if design in BY_SLUG else DESIGNS[0].slug) if kind == Letter.Kind.POSTCARD else "",
         friend=friend,
         codename_hash=codenames.key_hash(codename) if codename else "",
         state=Letter.State.SEALED if sealed else Letter.State.WAITING,

@@ -172,6 +172,13 @@ def test_a_friend_follows_letters_with_the_friend_codename(client, viktar):
     assert 'id="codename"' not in response.content.decode()
     assert Letter.objects.get().friend == friend
     assert "waiting for a volunteer" in client.get("/en/letters/follow/").content.decode()
+    # Befriended, the letter counts as this month's: the friend's page stops reminding them.
+    from solidarity.friends.models import Mark
+    from solidarity.friends.services import befriend
+
+    befriend(friend=friend, person=viktar)
+    hand_over(client, viktar)
+    assert Mark.objects.filter(friendship__friend=friend, kind="letter").count() == 1
 
 
 def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
@@ -223,6 +230,7 @@ def test_texts_are_deleted_after_mailing_and_only_counts_remain(client, viktar, 
     letter = Letter.objects.get()
     assert letter.body == "" and letter.text_deleted_on == day and letter.state == Letter.State.MAILED
     assert "The text has been deleted, as promised." in client.get("/en/letters/follow/").content.decode()
+    assert "1 letter has been mailed through us." in client.get(f"/en/people/{viktar.pk}/").content.decode()
 
 
 @pytest.mark.parametrize(
@@ -273,3 +281,12 @@ def test_the_letter_evening_kit(client, viktar):
     assert other.last_name_en in soon  # 5 January is within the weeks ahead too
     bad = client.get("/en/letters/evening/", {"who": "all", "count": 1000})
     assert bad.status_code == 200 and "Make the kit" in bad.content.decode()
+
+
+def test_a_postcard_keeps_one_of_our_designs_whatever_is_posted(viktar):
+    card, _codename = services.hand_over(
+        person=viktar, body="С праздником!", kind="postcard", language="ru", design="../../etc/passwd"
+    )
+    assert card.design == "birthday"
+    letter, _codename = services.hand_over(person=viktar, body="Привет!", kind="letter", language="ru", design="cat")
+    assert letter.design == ""
