@@ -75,7 +75,7 @@ def _compose_context(person: Person, form: ComposeForm, topics, result=None, err
             }
             for topic in topics
         ],
-        "shows_translation": language not in phrasebook.LETTER_LANGUAGES,
+        "shows_translation": language != letter_language,
         "chosen_phrases": set(form["phrases"].value() or ()),
         "result": result,
         "summary": checker.explain(result) if result else None,

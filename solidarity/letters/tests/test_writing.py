@@ -84,6 +84,8 @@ def test_the_phrasebook_writes_chosen_phrases_in_russian_or_belarusian(client, v
     html = client.get(compose_url(viktar)).content.decode()
     assert "Hello, Viktar!" in html  # shown in the visitor's language
     assert "Здравствуйте, Виктор!" in html  # and as it will be written
+    in_belarusian = client.get(f"/be/people/{viktar.pk}/write/").content.decode()
+    assert "Добры дзень, Віктар!" in in_belarusian and "Здравствуйте, Виктор!" in in_belarusian
     chosen = ["greet-hello", "wish-health", "weather-snow", "close-warm-wishes"]
     page = post(client, viktar, "phrases", body="", phrases=chosen).content.decode()
     body = re.search(r'<textarea name="body"[^>]*>(.*?)</textarea>', page, re.S).group(1)
