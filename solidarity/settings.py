@@ -298,6 +298,7 @@ FRIENDS_REMEMBER_DAYS = 365
 # after first reading. Reply scans live in PRIVATE_ROOT, which is never served as media.
 LETTERS_TEXT_DAYS = env_int("LETTERS_TEXT_DAYS", 30)
 LETTERS_REPLY_DAYS = env_int("LETTERS_REPLY_DAYS", 14)
+LETTERS_UNREAD_REPLY_DAYS = env_int("LETTERS_UNREAD_REPLY_DAYS", 180)  # a reply nobody comes for
 LETTERS_LIMIT_PER_HOUR = env_int("LETTERS_LIMIT_PER_HOUR", 10)  # letters handed to volunteers per client
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))
 # The embedded setup serves uploaded photos itself; behind a proxy, let the proxy do it.

@@ -187,15 +187,21 @@ def delete_reply(reply: Reply) -> None:
 
 def purge(*, today: datetime.date) -> tuple[int, int]:
     """Deletes the texts of letters mailed, handed over or returned more than LETTERS_TEXT_DAYS ago,
-    and replies first read more than LETTERS_REPLY_DAYS ago. The letters' rows (the counts) stay.
+    and replies first read more than LETTERS_REPLY_DAYS ago (or never read in LETTERS_UNREAD_REPLY_DAYS).
+    The letters' rows (the counts) stay.
     Returns (texts deleted, replies deleted)."""
     text_cutoff = today - datetime.timedelta(days=settings.LETTERS_TEXT_DAYS)
     texts = Letter.objects.filter(text_deleted_on__isnull=True).filter(
         Q(mailed_on__lte=text_cutoff) | Q(state=Letter.State.RETURNED, decided_on__lte=text_cutoff)
     )
     deleted_texts = texts.update(body="", return_reason="", text_deleted_on=today)
-    reply_cutoff = today - datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
-    replies = list(Reply.objects.filter(first_read_on__lte=reply_cutoff))
+    read_cutoff = today - datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
+    unread_cutoff = today - datetime.timedelta(days=settings.LETTERS_UNREAD_REPLY_DAYS)
+    replies = list(
+        Reply.objects.filter(
+            Q(first_read_on__lte=read_cutoff) | Q(first_read_on__isnull=True, received_on__lte=unread_cutoff)
+        )
+    )
     for reply in replies:
         delete_reply(reply)
     return deleted_texts, len(replies)

@@ -212,14 +212,19 @@ def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
     assert Letter.objects.get().replies_received == 1  # the count remains
 
 
-def test_a_writer_deletes_a_reply_at_once(client, viktar, volunteer):
+def test_a_writer_deletes_a_reply_at_once(client, viktar, volunteer, settings):
     hand_over(client, viktar)
     services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
     services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
     reply = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    unread = datetime.date.today() + datetime.timedelta(days=settings.LETTERS_UNREAD_REPLY_DAYS)
+    assert services.purge(today=unread - datetime.timedelta(days=1))[1] == 0  # kept while nobody read it
     response = client.post(f"/en/letters/replies/{reply.pk}/delete/", follow=True)
     assert "The reply has been deleted." in response.content.decode()
     assert not Reply.objects.exists()
+    again = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    assert services.purge(today=unread)[1] == 1  # a reply never read goes too, in the end
+    assert not Reply.objects.filter(pk=again.pk).exists()
 
 
 def test_texts_are_deleted_after_mailing_and_only_counts_remain(client, viktar, volunteer, settings):
@@ -290,5 +295,7 @@ def test_a_postcard_keeps_one_of_our_designs_whatever_is_posted(viktar):
         person=viktar, body="С праздником!", kind="postcard", language="ru", design="../../etc/passwd"
     )
     assert card.design == "birthday"
-    letter, _codename = services.hand_over(person=viktar, body="Привет!", kind="letter", language="ru", design="cat")
+    letter, _codename = services.hand_over(
+        person=viktar, body="Привет!", kind="letter", language="ru", design="cat"
+    )
     assert letter.design == ""
