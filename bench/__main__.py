@@ -252,6 +252,10 @@ def letters() -> None:
         samples.append((time.perf_counter() - started) * 1000)
     print(f"check a letter: first in a process (loads the language model) {first:8.0f} ms")
     print(f"check a letter of the corpus ({len(texts)} letters)       ", describe(samples))
+    # The longest texts the API takes, built to make patterns backtrack: the worst case of a check.
+    hostile = [c * checker.MAX_TEXT for c in "-.@:)1аwА"] + ["т." * 10_000, "а " * 10_000, "Мороз " * 3_333]
+    worst = max(max(timed(lambda text=text: checker.check(text), 3)) for text in hostile)
+    print(f"check the worst of {len(hostile)} hostile 20,000-character texts        {worst:8.0f} ms")
 
     people = list(
         Person.objects.filter(status=Status.POLITICAL_PRISONER, current_facility__isnull=False)

@@ -280,8 +280,10 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # runserver's access log.
         "django.server": {"handlers": [], "propagate": False},
-        # fpdf2 subsets fonts with fontTools, which reports every table at INFO.
+        # fpdf2 subsets fonts with fontTools, which reports every table at INFO; fpdf2 itself warns
+        # of characters a font lacks by quoting them, which would put pieces of letters in the log.
         "fontTools": {"level": "WARNING"},
+        "fpdf": {"level": "ERROR"},
     },
 }
 

@@ -84,12 +84,14 @@ class LetterAdmin(admin.ModelAdmin):
         "person",
         "kind",
         "state",
+        "sealed",
         "submitted_on",
         "decided_on",
+        "printed_on",
         "mailed_on",
         "replies_received",
     ]
-    list_filter = ["state", "kind"]
+    list_filter = ["state", ("printed_on", admin.EmptyFieldListFilter), "kind", "sealed"]
     search_fields = ["person__last_name", "person__first_name"]
     list_select_related = ["person"]
     readonly_fields = [
@@ -100,6 +102,7 @@ class LetterAdmin(admin.ModelAdmin):
         "language",
         "body",
         "state",
+        "sealed",
         "return_reason",
         "submitted_on",
         "decided_on",
@@ -111,7 +114,7 @@ class LetterAdmin(admin.ModelAdmin):
     ]
     fields = readonly_fields
     inlines = [ReplyInline]
-    actions = ["approve", "return_to_writer", "print_batch", "mark_mailed", "hand_over_sealed"]
+    actions = ["approve", "return_to_writer", "print_batch", "print_again", "mark_mailed", "hand_over_sealed"]
 
     @admin.display(description=_("address"))
     def address(self, letter: Letter) -> str:
@@ -176,15 +179,24 @@ class LetterAdmin(admin.ModelAdmin):
             return None
         return self._ask(request, queryset, form, "return_to_writer", _("Return letters to their writers"))
 
-    @admin.action(
-        description=_("Print the chosen approved letters with envelopes (PDF)"), permissions=["change"]
-    )
+    @admin.action(description=_("Print the chosen letters with envelopes (PDF)"), permissions=["change"])
     def print_batch(self, request, queryset):
-        letters = list(services.printable(queryset))
+        return self._print(request, queryset, again=False)
+
+    @admin.action(description=_("Print the chosen letters again (PDF)"), permissions=["change"])
+    def print_again(self, request, queryset):
+        return self._print(request, queryset, again=True)
+
+    def _print(self, request, queryset, *, again: bool):
+        """One PDF of approved and sealed letters with their envelopes. A letter is printed once
+        unless asked again, so that a daily "print all" never puts a letter in the post twice."""
+        letters = list(services.printable(queryset, again=again))
         if not letters:
-            self.message_user(
-                request, _("Only approved letters are printed; none was chosen."), messages.WARNING
-            )
+            if again:
+                refusal = _("Only letters printed before can be printed again; none was chosen.")
+            else:
+                refusal = _("None of the chosen letters is approved and not yet printed.")
+            self.message_user(request, refusal, messages.WARNING)
             return None
         today = timezone.localdate()
         sheets = [
@@ -204,7 +216,7 @@ class LetterAdmin(admin.ModelAdmin):
         services.mark_printed(queryset.filter(pk__in=[letter.pk for letter in letters]), day=today)
         return response
 
-    @admin.action(description=_("Mark the chosen approved letters mailed"), permissions=["change"])
+    @admin.action(description=_("Mark the chosen printed letters mailed"), permissions=["change"])
     def mark_mailed(self, request, queryset):
         form = MailedForm(
             request.POST if "apply" in request.POST else None, initial={"day": timezone.localdate()}
@@ -220,7 +232,7 @@ class LetterAdmin(admin.ModelAdmin):
         return self._ask(request, queryset, form, "mark_mailed", _("Mark letters mailed"))
 
     @admin.action(
-        description=_("Hand over the chosen sealed letters (after release)"), permissions=["change"]
+        description=_("Hand over the chosen sealed letters to people released"), permissions=["change"]
     )
     def hand_over_sealed(self, request, queryset):
         count = services.hand_over_sealed(queryset, by=request.user, day=timezone.localdate())

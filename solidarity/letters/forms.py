@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -94,4 +96,4 @@ class EveningForm(forms.Form):
 
     def chosen_ids(self) -> list[int]:
         raw = self.cleaned_data.get("people") or ""
-        return [int(part) for part in raw.replace(" ", ",").split(",") if part.strip().isdigit()][:60]
+        return [int(number) for number in re.findall(r"(?<![0-9])[0-9]{1,9}(?![0-9])", raw)][:60]

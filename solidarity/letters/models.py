@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.friends.models import Friend
@@ -178,9 +179,9 @@ class Letter(models.Model):
     class State(models.TextChoices):
         WAITING = "waiting", _("waiting for a volunteer")
         APPROVED = "approved", _("approved, to be printed and mailed")
+        SEALED = "sealed", _("approved, kept sealed until release")
         RETURNED = "returned", _("returned to the writer")
         MAILED = "mailed", _("mailed")
-        SEALED = "sealed", _("kept sealed until release")
         HANDED_OVER = "handed_over", _("handed over on release")
 
     class Language(models.TextChoices):
@@ -193,6 +194,9 @@ class Letter(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.RU)
     body = models.TextField(_("text"), blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.WAITING)
+    sealed = models.BooleanField(
+        _("to be kept sealed"), default=False, help_text=_("Handed over on release instead of mailed.")
+    )
     return_reason = models.TextField(_("reason for returning"), blank=True)
     friend = models.ForeignKey(
         Friend, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters"
@@ -260,3 +264,11 @@ class Reply(models.Model):
         if self.first_read_on is None:
             return None
         return self.first_read_on + datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
+
+
+def delete_scan_file(sender, instance: Reply, **kwargs) -> None:
+    """A reply's file goes with its row, however the row goes (deleted reply, letter or person)."""
+    instance.scan.delete(save=False)
+
+
+post_delete.connect(delete_scan_file, sender=Reply, dispatch_uid="letters-reply-file")

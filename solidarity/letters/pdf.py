@@ -57,6 +57,11 @@ class Sheet:
         return name
 
     @property
+    def text(self) -> str:
+        """The body as the fonts can set it: a tab is a few spaces (fpdf2 would drop it)."""
+        return self.body.strip().replace("\t", "    ")
+
+    @property
     def address_lines(self) -> list[str]:
         if self.facility is None:
             return []
@@ -104,7 +109,7 @@ def _letter(pdf: _Document, sheet: Sheet) -> None:
     pdf.cell(0, 6, _dated(sheet), align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font("Serif", size=12)
-    pdf.multi_cell(0, 6.6, sheet.body.strip(), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6.6, sheet.text, align="L", new_x="LMARGIN", new_y="NEXT")
 
 
 def design_path(slug: str) -> Path | None:
@@ -129,7 +134,7 @@ def _postcard(pdf: _Document, sheet: Sheet) -> None:
     pdf.set_xy(8, 14)
     pdf.set_left_margin(8)
     pdf.set_right_margin(148 - 74)
-    pdf.multi_cell(66, 4.6, sheet.body.strip(), align="L")
+    pdf.multi_cell(66, 4.6, sheet.text, align="L")
     pdf.set_left_margin(84)
     pdf.set_right_margin(8)
     _stamp_box(pdf, x=120, y=8, w=20, h=24)

@@ -35,7 +35,9 @@ def compile_term(term: str) -> str:
     if term.startswith("re:"):
         pattern = term[3:]
         try:
-            re.compile(pattern, re.IGNORECASE)
+            # As one alternative among others, as the checker joins them: a global flag such as
+            # (?i) or a named group would break the joined pattern, and every check with it.
+            re.compile(f"(?:{pattern})|(?:{pattern})", re.IGNORECASE)
         except re.error as error:
             raise RuleError(f"{term}: {error}") from error
         return pattern
@@ -68,6 +70,7 @@ class CompiledRules:
 
 
 def rules_for(country: str) -> CompiledRules:
+    """The country's rules, compiled (an unknown country has none, and the default length)."""
     return _compiled(country.upper(), VERSION.current())
 
 

@@ -2,18 +2,21 @@
 served its purpose. Views and the admin call these; nothing else changes a letter's state."""
 
 import datetime
+import io
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from solidarity.friends import codenames
 from solidarity.friends import services as friends
 from solidarity.friends.models import Friend, Mark
-from solidarity.registry.models import EventKind, Person
+from solidarity.registry.models import EventKind, Person, Status
 
 from .models import Letter, Reachability, Reply
 from .postcards import BY_SLUG, DESIGNS
@@ -48,20 +51,20 @@ def letters_mailed_to(person: Person) -> int:
 
 
 def reachability_of(person: Person) -> Known:
-    """The newest report on the person; else an incommunicado event of this detention; else the
-    newest report on their facility; else unknown."""
-    own = person.reachability.first()
-    if own:
-        return Known(own.status, own.as_of, own.source, own.note)
+    """What is known now: the newer of the person's own report in this detention and an
+    incommunicado event of this detention; else the newest report on their facility; else unknown."""
+    since = person.imprisoned_since
+    reports = person.reachability.all()
+    own = (reports.filter(as_of__gte=since) if since else reports).first()
     incommunicado = (
-        person.events.filter(kind=EventKind.INCOMMUNICADO, date__gte=person.imprisoned_since)
-        .order_by("-date")
-        .first()
-        if person.imprisoned_since
+        person.events.filter(kind=EventKind.INCOMMUNICADO, date__gte=since).order_by("-date", "-id").first()
+        if since
         else None
     )
-    if incommunicado:
+    if incommunicado and (own is None or incommunicado.date > own.as_of):
         return Known(Reachability.Status.INCOMMUNICADO, incommunicado.date, incommunicado.source)
+    if own:
+        return Known(own.status, own.as_of, own.source, own.note)
     if person.current_facility_id:
         facility = Reachability.objects.filter(facility_id=person.current_facility_id).first()
         if facility:
@@ -96,7 +99,7 @@ def hand_over(
         design=(design if design in BY_SLUG else DESIGNS[0].slug) if kind == Letter.Kind.POSTCARD else "",
         friend=friend,
         codename_hash=codenames.key_hash(codename) if codename else "",
-        state=Letter.State.SEALED if sealed else Letter.State.WAITING,
+        sealed=sealed,
     )
     return letter, codename
 
@@ -115,15 +118,21 @@ def _move(letters, allowed_from: set[str], **changes) -> int:
 
 
 def approve(letters, *, by, day: datetime.date) -> int:
-    return _move(letters, {Letter.State.WAITING}, state=Letter.State.APPROVED, decided_on=day, decided_by=by)
+    """Waiting letters pass review: to be mailed, or, if the writer asked, to be kept sealed."""
+    waiting = letters.filter(state=Letter.State.WAITING)
+    decided = {"decided_on": day, "decided_by": by}
+    return waiting.filter(sealed=False).update(state=Letter.State.APPROVED, **decided) + waiting.filter(
+        sealed=True
+    ).update(state=Letter.State.SEALED, **decided)
 
 
 def return_to_writer(letters, *, by, day: datetime.date, reason: str) -> int:
+    """Back to the writer, with the reason they will read; only before the letter has gone."""
     if not reason.strip():
         raise LetterError(_("Say why the letter is returned: the writer reads it."))
     return _move(
         letters,
-        {Letter.State.WAITING, Letter.State.APPROVED},
+        {Letter.State.WAITING, Letter.State.APPROVED, Letter.State.SEALED},
         state=Letter.State.RETURNED,
         return_reason=reason.strip(),
         decided_on=day,
@@ -131,22 +140,37 @@ def return_to_writer(letters, *, by, day: datetime.date, reason: str) -> int:
     )
 
 
-def printable(letters):
-    """The approved letters, in the order they came."""
-    return letters.filter(state=Letter.State.APPROVED).select_related("person__current_facility")
+def printable(letters, *, again: bool = False):
+    """The chosen approved and sealed letters not printed yet (or, `again`, those already printed),
+    in the order they came."""
+    chosen = letters.filter(
+        state__in=[Letter.State.APPROVED, Letter.State.SEALED], printed_on__isnull=not again
+    )
+    return chosen.select_related("person__current_facility").order_by("submitted_on", "id")
 
 
 def mark_printed(letters, *, day: datetime.date) -> int:
-    return letters.filter(state=Letter.State.APPROVED).update(printed_on=day)
+    return letters.filter(state__in=[Letter.State.APPROVED, Letter.State.SEALED]).update(printed_on=day)
 
 
 def mark_mailed(letters, *, day: datetime.date) -> int:
-    return _move(letters, {Letter.State.APPROVED}, state=Letter.State.MAILED, mailed_on=day)
+    """Approved letters that were printed; a letter not printed cannot have been mailed."""
+    return _move(
+        letters.filter(printed_on__isnull=False),
+        {Letter.State.APPROVED},
+        state=Letter.State.MAILED,
+        mailed_on=day,
+    )
 
 
 def hand_over_sealed(letters, *, by, day: datetime.date) -> int:
-    """Sealed letters given to the person after their release."""
-    return _move(letters, {Letter.State.SEALED}, state=Letter.State.HANDED_OVER, mailed_on=day, decided_by=by)
+    """Printed sealed letters, given to the person after their release."""
+    released = letters.filter(printed_on__isnull=False).exclude(
+        person__status__in=[Status.POLITICAL_PRISONER, Status.PERSECUTED]
+    )
+    return _move(
+        released, {Letter.State.SEALED}, state=Letter.State.HANDED_OVER, mailed_on=day, decided_by=by
+    )
 
 
 def check_scan(scan) -> str:
@@ -158,6 +182,14 @@ def check_scan(scan) -> str:
     content_type = next((kind for magic, kind in SCAN_TYPES.items() if head.startswith(magic)), None)
     if content_type is None:
         raise LetterError(_("The scan must be a PDF, PNG or JPEG file."))
+    if content_type.startswith("image/"):
+        try:
+            with Image.open(scan) as image:
+                image.verify()
+        except (OSError, ValueError, Image.DecompressionBombError) as error:
+            raise LetterError(_("The scan could not be read as an image.")) from error
+        finally:
+            scan.seek(0)
     return content_type
 
 
@@ -168,10 +200,25 @@ def attach_reply(letter: Letter, scan) -> Reply:
         raise LetterError(_("A reply can only come to a letter that was mailed."))
     content_type = check_scan(scan)
     reply = Reply(letter=letter, content_type=content_type)
-    reply.scan.save(f"{letter.pk}.{content_type.rsplit('/', 1)[1]}", scan, save=False)
+    reply.scan.save(
+        f"{letter.pk}.{content_type.rsplit('/', 1)[1]}", _without_metadata(scan, content_type), save=False
+    )
     reply.save()
     Letter.objects.filter(pk=letter.pk).update(replies_received=F("replies_received") + 1)
     return reply
+
+
+def _without_metadata(scan, content_type: str):
+    """A photo of a reply carries where and with what it was taken (EXIF, PNG text): drawn again,
+    only its pixels remain. A PDF is kept as it came (a scanner's PDF carries no location)."""
+    if not content_type.startswith("image/"):
+        return scan
+    with Image.open(scan) as image:  # `check_scan` has verified it
+        image = ImageOps.exif_transpose(image)  # upright, now that the orientation tag is gone
+        pixels = image.convert("RGB") if content_type == "image/jpeg" else image
+        out = io.BytesIO()
+        pixels.save(out, format="JPEG" if content_type == "image/jpeg" else "PNG", quality=90)
+    return ContentFile(out.getvalue())
 
 
 def read_reply(reply: Reply, *, day: datetime.date) -> None:
@@ -181,8 +228,7 @@ def read_reply(reply: Reply, *, day: datetime.date) -> None:
 
 
 def delete_reply(reply: Reply) -> None:
-    reply.scan.delete(save=False)
-    reply.delete()
+    reply.delete()  # the file goes with the row (`models.delete_scan_file`)
 
 
 def purge(*, today: datetime.date) -> tuple[int, int]:

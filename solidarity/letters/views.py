@@ -174,9 +174,15 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The letter did not come through. Please write it again."))
         return redirect("compose_letter", pk=person.pk)
     data = form.cleaned_data
-    if not checker.check(data["body"], kind=data["kind"], addressee=person).ok:
-        messages.error(request, _("Volunteers can only take a letter with nothing marked."))
-        return redirect("compose_letter", pk=person.pk)
+    result = checker.check(data["body"], kind=data["kind"], addressee=person)
+    if not result.ok:
+        # The rules or the registry changed since the last check: back to writing, nothing lost.
+        topics, choices = _phrase_choices(person, timezone.localdate())
+        compose_form = ComposeForm({**data, "phrases": []}, phrase_choices=choices)
+        compose_form.is_valid()
+        error = _("Volunteers can only take a letter with nothing marked. Change what is marked first.")
+        context = _compose_context(person, compose_form, topics, result, error)
+        return render(request, "letters/compose.html", context)
     error = guard.check(request, request.POST)
     client = ratelimit.client_key(request)
     if error is None and ratelimit.exceeded("letters:hand_over", client, settings.LETTERS_LIMIT_PER_HOUR):

@@ -13,3 +13,18 @@ def page_sizes_mm(content: bytes) -> list[tuple[int, int]]:
         (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72))
         for page in PdfReader(io.BytesIO(content)).pages
     ]
+
+
+def image_bytes(kind: str = "PNG", exif: dict | None = None) -> bytes:
+    """A small real image, as a phone or scanner makes it, with EXIF tags if given."""
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), (200, 180, 150))
+    out = io.BytesIO()
+    options = {}
+    if exif:
+        tags = Image.Exif()
+        tags.update(exif)
+        options["exif"] = tags
+    image.save(out, format=kind, **options)
+    return out.getvalue()

@@ -9,12 +9,10 @@ from playwright.sync_api import expect
 
 from solidarity.letters.models import Letter, Reply
 
-from .helpers import pdf_pages
+from .helpers import image_bytes, pdf_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PNG = b"\x89PNG\r\n\x1a\n" + bytes.fromhex(
-    "0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+PNG = image_bytes("PNG")
 
 
 def test_compose_with_the_phrasebook_fix_a_finding_and_download_the_pdf(page, live_server, viktar, tmp_path):

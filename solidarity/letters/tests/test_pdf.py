@@ -77,3 +77,8 @@ def test_a_batch_keeps_each_letter_with_its_own_envelope_in_order(viktar):
     assert len(pages) == 4
     assert "Первое письмо." in pages[0] and "Шелест" in pages[1]
     assert "Второе письмо." in pages[2] and "Лисовский Андрей Ильич" in flat(pages[3])
+
+
+def test_a_tab_is_set_as_spaces_not_lost(viktar):
+    letter = pdf_pages(document_for([sheet(viktar, body="У нас снег.\tОбнимаю.")]))[0]
+    assert "снег. Обнимаю." in flat(letter)

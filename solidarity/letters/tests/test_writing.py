@@ -10,14 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from solidarity.friends.tests.helpers import answered, codename_in
 from solidarity.letters import services
 from solidarity.letters.models import Letter, Reachability, Reply
-from solidarity.registry.models import EventKind
+from solidarity.registry.models import EventKind, Person
 from solidarity.registry.tests.factories import EventFactory
 
-from .helpers import pdf_pages
+from .helpers import image_bytes, pdf_pages
 
 pytestmark = pytest.mark.django_db
 CLEAN = "Здравствуйте, Виктор!\n\nУ нас выпал первый снег, и мы лепили снеговика. Желаю Вам здоровья.\n\nОля"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def compose_url(person) -> str:
@@ -162,7 +162,46 @@ def test_a_letter_to_someone_held_incommunicado_can_be_kept_sealed(client, vikta
     EventFactory(person=viktar, kind=EventKind.INCOMMUNICADO, date=datetime.date(2025, 2, 1))
     assert "held incommunicado" in client.get(compose_url(viktar)).content.decode()
     hand_over(client, viktar, sealed="on")
-    assert Letter.objects.get().state == Letter.State.SEALED
+    letter = Letter.objects.get()
+    assert letter.sealed and letter.state == Letter.State.WAITING  # reviewed like any letter first
+
+
+def test_what_is_known_is_the_newest_of_this_detention(client, viktar):
+    def status():
+        return services.reachability_of(Person.objects.get(pk=viktar.pk)).status
+
+    Reachability.objects.create(
+        facility=viktar.current_facility,
+        status="relatives_only",
+        as_of=datetime.date(2026, 1, 1),
+        source_url="https://e.org/1",
+    )
+    assert status() == "relatives_only"
+    old = Reachability.objects.create(
+        person=viktar, status="arrive", as_of=datetime.date(2020, 1, 1), source_url="https://e.org/2"
+    )
+    assert status() == "relatives_only"  # a report from before this detention says nothing of it
+    old.as_of = datetime.date(2024, 1, 1)
+    old.save()
+    assert status() == "arrive"
+    EventFactory(person=viktar, kind=EventKind.INCOMMUNICADO, date=datetime.date(2025, 2, 1))
+    assert status() == "incommunicado"  # newer than the report
+    Reachability.objects.create(
+        person=viktar, status="arrive", as_of=datetime.date(2026, 3, 1), source_url="https://e.org/3"
+    )
+    assert status() == "arrive"
+
+
+def test_a_letter_the_rules_now_stop_comes_back_to_the_writer_with_its_text(client, viktar):
+    from solidarity.letters.models import Rule, RuleSet
+
+    step = post(client, viktar, "hand_over").content.decode()
+    Rule.objects.create(ruleset=RuleSet.objects.get(country="BY"), category="politics", terms="снеговик*")
+    fields = {"kind": "letter", "language": "ru", "body": CLEAN, "design": "", **answered(step)}
+    page = client.post(f"/en/people/{viktar.pk}/write/hand-over/", fields).content.decode()
+    assert "Change what is marked first" in page and '<mark class="finding-politics">снеговика</mark>' in page
+    assert "Оля</textarea>" in page
+    assert not Letter.objects.exists()
 
 
 def test_a_friend_follows_letters_with_the_friend_codename(client, viktar):
@@ -189,6 +228,7 @@ def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
     codename = codename_in(hand_over(client, viktar).content.decode())
     letter = Letter.objects.get()
     services.approve(Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_printed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
     services.mark_mailed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
     letter.refresh_from_db()
     reply = services.attach_reply(letter, SimpleUploadedFile("scan.png", PNG))
@@ -200,7 +240,7 @@ def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
     page = reader.post("/en/letters/follow/", {"codename": codename}, follow=True).content.decode()
     assert "A reply has come!" in page
     scan = reader.get(f"/en/letters/replies/{reply.pk}/")
-    assert scan["Content-Type"] == "image/png" and b"".join(scan.streaming_content) == PNG
+    assert scan["Content-Type"] == "image/png" and b"".join(scan.streaming_content).startswith(b"\x89PNG")
     reply.refresh_from_db()
     read_on = reply.first_read_on
     assert read_on == datetime.date.today()
@@ -215,6 +255,7 @@ def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
 def test_a_writer_deletes_a_reply_at_once(client, viktar, volunteer, settings):
     hand_over(client, viktar)
     services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(Letter.objects.all(), day=datetime.date.today())
     services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
     reply = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
     unread = datetime.date.today() + datetime.timedelta(days=settings.LETTERS_UNREAD_REPLY_DAYS)
@@ -230,6 +271,7 @@ def test_a_writer_deletes_a_reply_at_once(client, viktar, volunteer, settings):
 def test_texts_are_deleted_after_mailing_and_only_counts_remain(client, viktar, volunteer, settings):
     hand_over(client, viktar)
     services.approve(Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_printed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
     services.mark_mailed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
     day = datetime.date(2026, 11, 2) + datetime.timedelta(days=settings.LETTERS_TEXT_DAYS)
     assert services.purge(today=day - datetime.timedelta(days=1)) == (0, 0)
@@ -299,3 +341,16 @@ def test_a_postcard_keeps_one_of_our_designs_whatever_is_posted(viktar):
         person=viktar, body="Привет!", kind="letter", language="ru", design="cat"
     )
     assert letter.design == ""
+
+
+def test_a_reply_file_goes_with_its_letter_however_the_letter_goes(viktar, volunteer):
+    letter, _codename = services.hand_over(person=viktar, body=CLEAN, kind="letter", language="ru")
+    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(Letter.objects.all(), day=datetime.date.today())
+    services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
+    reply = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    path = reply.scan.path
+    Letter.objects.all().delete()
+    import os
+
+    assert not os.path.exists(path)
