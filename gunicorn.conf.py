@@ -1,8 +1,10 @@
 # Gunicorn settings for `make run` and production.
 # No access log: it would record every visitor's IP address and user agent.
 accesslog = None
-# The error log carries no request lines, only the app's own messages.
+# The error log carries no request lines, only the app's own messages, and no client address
+# (gunicorn names the address of a malformed request; our logger class blanks every address).
 errorlog = "-"
+logger_class = "solidarity.core.logging.PrivateGunicornLogger"
 # One process with threads, so the in-process cache and rate limits of the embedded
 # default are shared by every request. With REDIS_URL set, raise GUNICORN_WORKERS freely.
 import os  # noqa: E402

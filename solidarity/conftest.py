@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidarity.staff.services import create_staff_member
@@ -50,6 +51,14 @@ def cache_contents() -> dict[str, bytes]:
         keys = client.keys(f"{cache.key_prefix}*")
         return {key.decode(): client.get(key) or b"" for key in keys}
     return {key: value for key, value in backend.items()}
+
+
+@pytest.fixture(autouse=True)
+def english_to_begin_with():
+    """Every test starts in English, as the `client` prefers it, whatever the test before left
+    active (a request activates its language in the thread, and it stays after the response)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

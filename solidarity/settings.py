@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.registry.country import canonical_list, read_country
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -89,8 +91,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "solidarity.core.middleware.privacy_headers",
+    "solidarity.core.middleware.open_api",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "solidarity.core.middleware.rejects_nul",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -170,15 +174,15 @@ LATIN_LANGUAGE = "en"
 LOCALE_PATHS = [BASE_DIR / "solidarity" / "locale"]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = env("TIME_ZONE", "Europe/Minsk")
+# The country whose registry this is: the data file with its regions, facility kinds,
+# criminal-code articles, time zone, and the canonical list the counts follow.
+COUNTRY = env("COUNTRY", "by")
+TIME_ZONE = env("TIME_ZONE") or read_country(COUNTRY)["country"]["time_zone"]
 MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("be", "ru", "en")}
 
-# The country whose registry this is: the data file with its regions, facility kinds and
-# criminal-code articles, and the canonical list the counts follow.
-COUNTRY = env("COUNTRY", "by")
-REGISTRY_SOURCE_NAME = env("REGISTRY_SOURCE_NAME") or _("Human Rights Centre “Viasna”")
-REGISTRY_SOURCE_URL = env("REGISTRY_SOURCE_URL", "https://prisoners.spring96.org/")
+REGISTRY_SOURCE_NAME = env("REGISTRY_SOURCE_NAME") or canonical_list(COUNTRY).name
+REGISTRY_SOURCE_URL = env("REGISTRY_SOURCE_URL") or canonical_list(COUNTRY).url
 
 # --- Static and media ----------------------------------------------------------------------------
 

@@ -7,17 +7,16 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-from solidarity.api.api import api
+from solidarity.api.api import build_api
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
-    path("api/v1/", api.urls),
+    path("api/v1/", build_api().urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's); answer, don't 404.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("solidarity.core.urls")),
     path("", include("solidarity.catalogue.urls")),
     path("", include("solidarity.stats.urls")),
     path("", include("solidarity.friends.urls")),

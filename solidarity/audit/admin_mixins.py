@@ -1,4 +1,5 @@
-"""Admin classes whose every add, change and delete (inlines included) leaves an audit entry."""
+"""Admin classes that show a record's audit history on its page (`HistoryAdmin`), and whose every
+add, change and delete (inlines included) leaves an audit entry (`AuditedAdmin`)."""
 
 from django.contrib import admin
 from django.db import models
@@ -18,20 +19,33 @@ class AuditedInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class HistoryAdmin(admin.ModelAdmin):
+    """Shows the audit history of the record on its page: for records whose changes are named
+    operations (the letters' queue), audited by the operations themselves."""
+
+    change_form_template = "audit/change_form_with_history.html"
+
+    def audit_record(self, obj: models.Model) -> models.Model:
+        """The public record a change to `obj` belongs to; the object itself by default."""
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = dict(extra_context or {})
+        if obj is not None:
+            extra_context["audit_history"] = history_of(self.audit_record(obj))[:200]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class AuditedAdmin(HistoryAdmin):
     """Audits the object, its many-to-many fields and its inlines, with the field diff.
 
     The object's state before the change is read from the database when the form is saved, and
     the state after once the related objects are saved too, so the diff includes everything.
     """
 
-    change_form_template = "audit/change_form_with_history.html"
     # A source typed without a scheme is an https one (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def audit_record(self, obj: models.Model) -> models.Model:
-        """The public record a change to `obj` belongs to; the object itself by default."""
-        return obj
 
     def save_model(self, request, obj, form, change):
         obj._audit_before = _fresh_snapshot(obj) if change else {}
@@ -102,10 +116,3 @@ class AuditedAdmin(admin.ModelAdmin):
             before=snapshot(obj),
             record=self.audit_record(obj),
         )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = dict(extra_context or {})
-        if obj is not None:
-            extra_context["audit_history"] = history_of(self.audit_record(obj))[:200]
-        return super().change_view(request, object_id, form_url, extra_context)

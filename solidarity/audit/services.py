@@ -1,8 +1,13 @@
-"""Recording changes to the public record.
+"""Recording changes to the public record, and the named operations of the back office.
 
 Callers take a `snapshot` of an object before and after a change and pass both to `log_change`;
 the entry stores only the fields that differ. Fields named in a model's `audit_exclude` (derived
 caches, bookkeeping) and anything that looks like a secret are never recorded.
+
+A named operation (approving a letter, applying an import) writes `log_action` with its name
+(`actions.named`) and the details that matter, in the operation's own transaction; an operation on
+many objects writes one entry per object at once (`log_actions`). What an entry must never hold is
+the caller's to leave out: the details are stored as given.
 """
 
 import datetime
@@ -97,6 +102,66 @@ def new_entry(
     actor=None,
 ) -> AuditEntry:
     """An unsaved entry, for callers that write many at once (`bulk_create`)."""
+    return _entry(
+        actor=actor,
+        actor_label=actor_label,
+        obj=obj,
+        action=action,
+        record=record,
+        changes={name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
+    )
+
+
+def action_entry(
+    *,
+    action: str,
+    obj: models.Model,
+    actor=None,
+    actor_label: str = "",
+    data: dict | None = None,
+    record: models.Model | None = None,
+) -> AuditEntry:
+    """An unsaved entry of a named action, by a staff member (`actor`) or a process (`actor_label`)."""
+    return _entry(
+        actor=actor,
+        actor_label=actor_label or actor.get_username(),
+        obj=obj,
+        action=action,
+        record=record,
+        data={key: _plain(value) for key, value in (data or {}).items() if key not in NEVER_RECORDED},
+    )
+
+
+def log_action(
+    *,
+    action: str,
+    obj: models.Model,
+    actor=None,
+    actor_label: str = "",
+    data: dict | None = None,
+    record: models.Model | None = None,
+) -> AuditEntry:
+    entry = action_entry(
+        action=action, obj=obj, actor=actor, actor_label=actor_label, data=data, record=record
+    )
+    entry.save()
+    return entry
+
+
+def log_actions(
+    *, action: str, objs, actor=None, actor_label: str = "", data: dict | None = None
+) -> list[AuditEntry]:
+    """One entry per object, each its own record, with the same details; written at once."""
+    return AuditEntry.objects.bulk_create(
+        [
+            action_entry(action=action, obj=obj, actor=actor, actor_label=actor_label, data=data)
+            for obj in objs
+        ],
+        batch_size=1000,
+    )
+
+
+def _entry(*, actor, actor_label: str, obj: models.Model, action: str, record, **content) -> AuditEntry:
     record = record or obj
     return AuditEntry(
         actor=actor if getattr(actor, "pk", None) else None,
@@ -107,7 +172,7 @@ def new_entry(
         object_repr=str(obj)[:300],
         record_type=ContentType.objects.get_for_model(record),
         record_id=str(record.pk),
-        changes={name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
+        **content,
     )
 
 

@@ -6,3 +6,10 @@ class CatalogueConfig(AppConfig):
     name = "solidarity.catalogue"
     label = "catalogue"
     verbose_name = _("Catalogue")
+
+    def ready(self) -> None:
+        from solidarity.core import plugins
+
+        from .api import router
+
+        plugins.api_routers.register("catalogue", plugins.ApiRouter("", router), order=10)

@@ -3,6 +3,7 @@ from django.urls import path
 from . import feeds, views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("people/", views.people_list, name="people_list"),
     path("people.csv", views.people_csv, name="people_csv"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),

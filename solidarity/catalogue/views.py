@@ -8,50 +8,56 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.cache import cache_control
 
-from solidarity.letters import services as letters
-from solidarity.letters.models import Reachability
-from solidarity.registry.models import Event, Facility, Person, Sentence, Status
+from solidarity.core import plugins
+from solidarity.core.pages import public_page
+from solidarity.core.spreadsheets import spreadsheet_safe
+from solidarity.registry.models import IN_CUSTODY, Event, EventKind, Facility, Person, Sentence, Status
 
 from . import search
 from .forms import PeopleFilter, birthdays_within
+from .listing import card_people, in_order, with_card_facts
 from .plain_words import duration, months_between, sentence_in_words
 
 PAGE_SIZE = 50
-public_page = cache_control(public=True, max_age=300)
+# Events too routine for the home page's news. (Excluding them, rather than listing the others,
+# lets the database walk the newest-first index instead of sorting.)
+ROUTINE_KINDS = [EventKind.CHARGED, EventKind.INCOMMUNICADO]
 
 
-def _card_people():
-    return Person.objects.published().select_related("current_facility")
-
-
-def _page_of(people, ranked: list[int] | None, page_number: str | None):
-    """A page of people; with a search ranking, in its order."""
-    if ranked is None:
-        return Paginator(people, PAGE_SIZE).get_page(page_number)
-    wanted = set(people.values_list("pk", flat=True))
-    page = Paginator([pk for pk in ranked if pk in wanted], PAGE_SIZE).get_page(page_number)
-    by_pk = _card_people().in_bulk(list(page.object_list))
-    page.object_list = [by_pk[pk] for pk in page.object_list]
-    return page
-
-
-def with_card_facts(people, today: datetime.date) -> list:
-    for person in people:
-        person.age = person.age_on(today)
-        person.time_served = (
-            duration(months_between(person.imprisoned_since, today)) if person.imprisoned_since else None
-        )
-    return people
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    published = Person.objects.published()
+    recent = (
+        Event.objects.exclude(kind__in=ROUTINE_KINDS)
+        .filter(person__is_published=True, date__lte=timezone.localdate())
+        .select_related("person", "facility")
+        .order_by("-date", "-id")[:10]
+    )
+    cards = [
+        {"title": card.title, "text": card.text, "url": reverse(card.url_name)} for card in plugins.help_cards
+    ]
+    return render(
+        request,
+        "catalogue/home.html",
+        {
+            "prisoner_count": published.filter(status=Status.POLITICAL_PRISONER).count(),
+            "women_count": published.filter(
+                status=Status.POLITICAL_PRISONER, gender=Person.Gender.FEMALE
+            ).count(),
+            "as_of": timezone.localdate(),
+            "recent_events": recent,
+            "help_cards": cards,
+        },
+    )
 
 
 @public_page
 def people_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = PeopleFilter(request.GET or None)
-    people, ranked = form.order(form.filter(_card_people(), today))
-    page = _page_of(people, ranked, request.GET.get("page"))
+    people, ranking = form.order(form.filter(card_people(), today))
+    page = Paginator(in_order(people, ranking), PAGE_SIZE).get_page(request.GET.get("page"))
     with_card_facts(page.object_list, today)
     query = request.GET.copy()
     query.pop("page", None)
@@ -82,34 +88,36 @@ def _profile_context(person: Person) -> dict:
     today = timezone.localdate()
     sentences = list(person.sentences.all())
     latest = sentences[-1] if sentences else None
-    events = list(person.events.all())
-    in_custody = person.status in {Status.POLITICAL_PRISONER, Status.PERSECUTED}
     return {
         "person": person,
         "today": today,
         "age": person.age_on(today),
-        "events": events,
+        "events": list(person.events.all()),
         "sentences": sentences,
         "sentence_words": sentence_in_words(latest, person.imprisoned_since, today) if latest else None,
         "time_served": (
             duration(months_between(person.imprisoned_since, today)) if person.imprisoned_since else None
         ),
-        "in_custody": in_custody,
-        "letters_known": letters.reachability_of(person) if in_custody else None,
-        "letters_mailed": letters.letters_mailed_to(person),
-        "statuses": Reachability.Status,
-        "names": [(code, name, _names_in(person, code)) for code, name in settings.LANGUAGES],
+        "in_custody": person.status in IN_CUSTODY,
+        "names": [(code, name, person.name_in(code)) for code, name in settings.LANGUAGES],
     }
 
 
-def _names_in(person: Person, code: str) -> str:
-    parts = [getattr(person, f"{field}_{code}") for field in ("first_name", "patronymic", "last_name")]
-    return " ".join(part for part in parts if part)
+def _sections(person: Person, today: datetime.date) -> list[tuple[str, dict]]:
+    """What the apps that registered a profile section have to show about this person."""
+    shown = []
+    for section in plugins.profile_sections:
+        context = section.context(person, today)
+        if context is not None:
+            shown.append((section.template, context))
+    return shown
 
 
 @public_page
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "catalogue/person_detail.html", _profile_context(_person_with_record(pk)))
+    context = _profile_context(_person_with_record(pk))
+    context["sections"] = _sections(context["person"], context["today"])
+    return render(request, "catalogue/person_detail.html", context)
 
 
 @public_page
@@ -120,7 +128,7 @@ def person_print(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page
 def birthdays(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    held = _card_people().filter(status=Status.POLITICAL_PRISONER, birth_date__isnull=False)
+    held = card_people().filter(status=Status.POLITICAL_PRISONER, birth_date__isnull=False)
     month_end = today.replace(day=1) + datetime.timedelta(days=32)
     days_left_in_month = (month_end.replace(day=1) - today).days - 1
     upcoming = list(birthdays_within(held, today, max(6, days_left_in_month)))
@@ -149,8 +157,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     people, facilities = [], []
     if query:
         hits = search.search_people(query, limit=30)
-        by_pk = _card_people().in_bulk([hit.pk for hit in hits])
-        people = with_card_facts([by_pk[hit.pk] for hit in hits if hit.pk in by_pk], timezone.localdate())
+        people = with_card_facts(
+            list(in_order(card_people(), [hit.pk for hit in hits])), timezone.localdate()
+        )
         facility_hits = search.search_facilities(query, limit=10)
         found = Facility.objects.select_related("kind").in_bulk([hit.pk for hit in facility_hits])
         facilities = [found[hit.pk] for hit in facility_hits if hit.pk in found]
@@ -164,15 +173,6 @@ def facility_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "catalogue/facility_detail.html", {"facility": facility, "held_count": held.count()}
     )
-
-
-# Spreadsheets run a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class _Echo:
@@ -200,12 +200,8 @@ CSV_COLUMNS = [
 def people_csv(request: HttpRequest) -> StreamingHttpResponse:
     today = timezone.localdate()
     form = PeopleFilter(request.GET or None)
-    people, ranked = form.order(form.filter(_card_people().select_related("region"), today))
-    if ranked is not None:
-        by_pk = people.in_bulk()
-        people = [by_pk[pk] for pk in ranked if pk in by_pk]
-    else:
-        people = people.iterator(chunk_size=2000)
+    people, ranking = form.order(form.filter(card_people().select_related("region"), today))
+    people = people.iterator(chunk_size=2000) if ranking is None else in_order(people, ranking)
     base = request.build_absolute_uri("/")[:-1]
 
     def rows():
@@ -216,9 +212,9 @@ def people_csv(request: HttpRequest) -> StreamingHttpResponse:
                 spreadsheet_safe(value)
                 for value in (
                     person.pk,
-                    _names_in(person, "be"),
-                    _names_in(person, "ru"),
-                    _names_in(person, settings.LATIN_LANGUAGE),
+                    person.name_in("be"),
+                    person.name_in("ru"),
+                    person.name_in(settings.LATIN_LANGUAGE),
                     person.gender,
                     person.birth_date,
                     person.status,

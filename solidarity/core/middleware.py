@@ -2,7 +2,8 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 # Every powerful browser feature Chromium knows, denied to every origin including our own.
 PERMISSIONS_POLICY = ", ".join(
@@ -65,6 +66,70 @@ def privacy_headers(get_response: Callable[[HttpRequest], HttpResponse]):
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if settings.ONION_LOCATION:
             response.headers["Onion-Location"] = settings.ONION_LOCATION.rstrip("/") + request.get_full_path()
+        return response
+
+    return middleware
+
+
+# A NUL character is never real input, and PostgreSQL cannot store or compare text holding one.
+JSON_NUL_MARKS = (b"\x00", b"\\u0000")
+
+
+def _any_nul(fields) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in fields.lists())
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or _any_nul(request.GET):
+        return True
+    content_type = request.content_type or ""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return False
+    if content_type == "application/json":
+        body = request.body.lower()
+        return any(mark in body for mark in JSON_NUL_MARKS)
+    if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        # Form fields only: a file's bytes may hold anything.
+        return _any_nul(request.POST)
+    return False
+
+
+def rejects_nul(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Input with a NUL character in the address, a field or a JSON body is refused whole, in one
+    place, before any view (or database) sees it."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request):
+            message = _("The request holds a character that no text can contain (NUL). Nothing was done.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": str(message)}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return get_response(request)
+
+    return middleware
+
+
+API_PREFIX = "/api/"
+API_PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def open_api(get_response: Callable[[HttpRequest], HttpResponse]):
+    """The open-data API is for pages on every host: any origin may read it, without credentials
+    (it uses none), and a preflight is answered before any view."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return get_response(request)
+        if request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+            response = HttpResponse(status=204, headers=API_PREFLIGHT_HEADERS)
+        else:
+            response = get_response(request)
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
         return response
 
     return middleware

@@ -6,6 +6,7 @@ Nothing here is written to the database or to a log, and after a day even the ha
 linked to an address.
 """
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -43,13 +44,26 @@ def _key(scope: str, key: str) -> str:
     return f"ratelimit:{scope}:{key}"
 
 
-def exceeded(scope: str, key: str, limit: int) -> bool:
+def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
+    """Counts one event in the window that started with the first, unless `limit` events are
+    counted already; True when this one may go ahead. The count is taken first and given back
+    when over the limit, so concurrent requests can't slip past the limit together, and a refused
+    request is not counted."""
+    full = _key(scope, key)
+    if _count(full, window) <= limit:
+        return True
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        cache.decr(full)
+    return False
+
+
+def exceeded(scope: str, key: str, *, limit: int) -> bool:
+    """Whether `limit` events are counted already, without counting one: for a limit on failures,
+    asked before trying (a staff login), the failure then counted with `hit`."""
     return (cache.get(_key(scope, key)) or 0) >= limit
 
 
-def record(scope: str, key: str, window: int) -> int:
-    """Counts one more event in the window that started with the first; returns the count."""
-    full = _key(scope, key)
+def _count(full: str, window: int) -> int:
     if cache.add(full, 1, timeout=window):
         return 1
     try:

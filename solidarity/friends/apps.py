@@ -6,3 +6,8 @@ class FriendsConfig(AppConfig):
     name = "solidarity.friends"
     label = "friends"
     verbose_name = _("Friendship")
+
+    def ready(self) -> None:
+        from . import plugins
+
+        plugins.register()

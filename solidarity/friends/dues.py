@@ -1,12 +1,15 @@
-"""What is due for each person a friend supports. Other apps add their own kinds of due (the
-parcel window, an open fundraising campaign) by appending a function to `PROVIDERS`."""
+"""What is due for each person a friend supports. Each kind of due is a function of (friendship,
+marks, today) registered in `core.plugins.dues`: this app registers the letter of the month and
+the birthday (`friends.plugins`); others add theirs (the parcel window, an open campaign)."""
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from solidarity.core import plugins
+from solidarity.registry.models import IN_CUSTODY
 
 from .models import Friendship, Mark
 
@@ -21,6 +24,8 @@ class Due:
 
 
 def letter_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:
+    if friendship.person.status not in IN_CUSTODY:  # released, or died: nobody to write to in prison
+        return None
     wrote = [
         m
         for m in marks
@@ -32,6 +37,8 @@ def letter_due(friendship: Friendship, marks: list[Mark], today: datetime.date) 
 
 
 def birthday_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:
+    if friendship.person.status not in IN_CUSTODY:
+        return None
     birthday = friendship.person.next_birthday(today)
     if birthday is None:
         return None
@@ -44,8 +51,5 @@ def birthday_due(friendship: Friendship, marks: list[Mark], today: datetime.date
     return Due("birthday", text, urgent=days <= 14)
 
 
-PROVIDERS: list[Callable[[Friendship, list[Mark], datetime.date], Due | None]] = [letter_due, birthday_due]
-
-
 def dues_for(friendship: Friendship, marks: list[Mark], today: datetime.date) -> list[Due]:
-    return [due for provider in PROVIDERS if (due := provider(friendship, marks, today))]
+    return [due for provider in plugins.dues if (due := provider(friendship, marks, today))]

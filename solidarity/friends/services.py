@@ -1,5 +1,8 @@
 """Named operations of friendship. The friend count on a person moves only here, in the same
-transaction as the row it counts, so it is exact under any concurrency and never negative."""
+transaction as the row it counts, so it is exact under any concurrency and never negative.
+
+Friends are anonymous visitors: nothing here writes to the audit history, whose entries carry the
+moment they were made (nothing may tie a codename to a time finer than the day)."""
 
 import datetime
 
@@ -29,38 +32,39 @@ def find_friend(codename: str) -> Friend | None:
     return Friend.objects.filter(key_hash=codenames.key_hash(codename)).first()
 
 
+@transaction.atomic
 def befriend(*, friend: Friend, person: Person) -> bool:
     """Returns whether a new friendship began (befriending twice counts once)."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                Friendship.objects.create(friend=friend, person=person)
-        except IntegrityError:
-            return False
-        Person.objects.filter(pk=person.pk).update(friend_count=F("friend_count") + 1)
+    try:
+        with transaction.atomic():  # a savepoint: the duplicate is refused, the transaction goes on
+            Friendship.objects.create(friend=friend, person=person)
+    except IntegrityError:
+        return False
+    Person.objects.filter(pk=person.pk).update(friend_count=F("friend_count") + 1)
     return True
 
 
+@transaction.atomic
 def unfriend(*, friend: Friend, person: Person) -> bool:
-    with transaction.atomic():
-        _total, per_model = Friendship.objects.filter(friend=friend, person=person).delete()
-        ended = per_model.get(Friendship._meta.label, 0)
-        if ended:
-            Person.objects.filter(pk=person.pk, friend_count__gte=ended).update(
-                friend_count=F("friend_count") - ended
-            )
+    _total, per_model = Friendship.objects.filter(friend=friend, person=person).delete()
+    ended = per_model.get(Friendship._meta.label, 0)
+    if ended:
+        Person.objects.filter(pk=person.pk, friend_count__gte=ended).update(
+            friend_count=F("friend_count") - ended
+        )
     return bool(ended)
 
 
+@transaction.atomic
 def forget(*, friend: Friend) -> int:
     """Deletes the codename's friendships and marks at once; returns how many friendships ended."""
-    with transaction.atomic():
-        people = list(friend.friendships.values_list("person_id", flat=True))
-        friend.delete()
-        Person.objects.filter(pk__in=people, friend_count__gt=0).update(friend_count=F("friend_count") - 1)
+    people = list(friend.friendships.values_list("person_id", flat=True))
+    friend.delete()
+    Person.objects.filter(pk__in=people, friend_count__gt=0).update(friend_count=F("friend_count") - 1)
     return len(people)
 
 
+@transaction.atomic
 def mark(*, friend: Friend, person: Person, kind: str, day: datetime.date) -> bool:
     """ "I wrote" / "I sent a parcel" today; once per kind and day."""
     friendship = Friendship.objects.filter(friend=friend, person=person).first()

@@ -7,109 +7,64 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from solidarity.catalogue.views import with_card_facts
-from solidarity.core import ratelimit
-from solidarity.core.middleware import allows_own_referrer
+from solidarity.catalogue.listing import with_card_facts
+from solidarity.core import guard, ratelimit
+from solidarity.core.pages import form_page, public_page
 from solidarity.registry.models import Interest, Person, Status
 
-from . import calendar, codenames, guard, services
+from . import calendar, codenames, services, session
 from .dues import dues_for
+from .forms import MarkForm, RememberForm, RestoreForm, SuggestForm
 from .models import Friend, Friendship, Mark
 
-SESSION_FRIEND = "friend_id"
-SESSION_CALENDAR = "friend_calendar"
 RESTORE_LIMIT_PER_HOUR = 20
-
-
-def form_page(view):
-    """A page with a form of the friendship: private, never cached, its referrer kept to us."""
-    return never_cache(allows_own_referrer(view))
-
-
-def _sign_in(request: HttpRequest, friend: Friend, codename: str) -> None:
-    request.session.cycle_key()
-    request.session[SESSION_FRIEND] = friend.pk
-    request.session[SESSION_CALENDAR] = codenames.calendar_token(codename)
-
-
-def current_friend(request: HttpRequest) -> Friend | None:
-    """The friend of this browser session, or of the codename this device was asked to remember."""
-    friend_id = request.session.get(SESSION_FRIEND)
-    if friend_id:
-        return Friend.objects.filter(pk=friend_id).first()
-    remembered = request.COOKIES.get(settings.FRIENDS_REMEMBER_COOKIE)
-    if remembered:
-        friend = services.find_friend(remembered)
-        if friend:
-            _sign_in(request, friend, remembered)
-            return friend
-    return None
-
-
-def _remember(response: HttpResponse, codename: str) -> None:
-    response.set_cookie(
-        settings.FRIENDS_REMEMBER_COOKIE,
-        codenames.normalise(codename),
-        max_age=settings.FRIENDS_REMEMBER_DAYS * 24 * 3600,
-        httponly=True,
-        secure=settings.SESSION_COOKIE_SECURE,
-        samesite="Strict",
-    )
-
-
-def _guard_context() -> dict:
-    return {"challenge": guard.new_challenge(), "question": guard.new_question(), "honeypot": guard.HONEYPOT}
 
 
 @form_page
 def home(request: HttpRequest) -> HttpResponse:
-    if current_friend(request):
+    if session.current_friend(request):
         return redirect("friends_me")
-    return render(request, "friends/home.html")
+    return render(request, "friends/home.html", {"form": RestoreForm()})
 
 
 @form_page
 def befriend(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.published().select_related("current_facility"), pk=pk)
-    friend = current_friend(request)
-    error = None
-    if request.method == "POST":
-        error = guard.check(request, request.POST)
-        if error is None:
-            codename = None
-            if friend is None:
-                friend, codename = services.create_friend()
-                _sign_in(request, friend, codename)
-            began = services.befriend(friend=friend, person=person)
-            if codename:
-                # The codename is shown once, in this response, and kept nowhere on the server.
-                return render(request, "friends/codename.html", {"codename": codename, "person": person})
-            if began:
-                messages.success(request, _("You are now a friend of %(name)s.") % {"name": person.full_name})
-            else:
-                messages.info(
-                    request, _("You were already a friend of %(name)s.") % {"name": person.full_name}
-                )
-            return redirect("friends_me")
+    friend = session.current_friend(request)
+    form = guard.GuardForm(request.POST if request.method == "POST" else None, request=request)
+    if request.method == "POST" and form.is_valid():
+        codename = None
+        if friend is None:
+            friend, codename = services.create_friend()
+            session.sign_in(request, friend, codename)
+        began = services.befriend(friend=friend, person=person)
+        if codename:
+            # The codename is shown once, in this response, and kept nowhere on the server.
+            return render(request, "friends/codename.html", {"codename": codename, "person": person})
+        if began:
+            messages.success(request, _("You are now a friend of %(name)s.") % {"name": person.full_name})
+        else:
+            messages.info(request, _("You were already a friend of %(name)s.") % {"name": person.full_name})
+        return redirect("friends_me")
     return render(
         request,
         "friends/befriend.html",
-        {"person": person, "friend": friend, "error": error, **_guard_context()},
+        {"person": person, "friend": friend, "form": form, **guard.context()},
     )
 
 
 @require_POST
 @form_page
 def remember(request: HttpRequest) -> HttpResponse:
-    codename = request.POST.get("codename", "")
-    friend = current_friend(request)
-    if friend is None or services.find_friend(codename) != friend:
+    form = RememberForm(request.POST)
+    friend = session.current_friend(request)
+    if friend is None or not form.is_valid() or services.find_friend(form.cleaned_data["codename"]) != friend:
         raise Http404
     response = redirect("friends_me")
-    _remember(response, codename)
+    session.remember(response, form.cleaned_data["codename"])
     messages.success(request, _("This device will remember your codename."))
     return response
 
@@ -117,26 +72,26 @@ def remember(request: HttpRequest) -> HttpResponse:
 @require_POST
 @form_page
 def restore(request: HttpRequest) -> HttpResponse:
-    client = ratelimit.client_key(request)
-    if ratelimit.exceeded("friends:restore", client, RESTORE_LIMIT_PER_HOUR):
+    if not ratelimit.hit(
+        "friends:restore", ratelimit.client_key(request), limit=RESTORE_LIMIT_PER_HOUR, window=3600
+    ):
         messages.error(request, _("Too many attempts from here. Please try again in an hour."))
         return redirect("friends_home")
-    ratelimit.record("friends:restore", client, 3600)
-    codename = request.POST.get("codename", "")
-    friend = services.find_friend(codename)
+    form = RestoreForm(request.POST)
+    friend = services.find_friend(form.cleaned_data["codename"]) if form.is_valid() else None
     if friend is None:
         messages.error(request, _("No friend has this codename. Check the seven words and try again."))
         return redirect("friends_home")
-    _sign_in(request, friend, codename)
+    session.sign_in(request, friend, form.cleaned_data["codename"])
     response = redirect("friends_me")
-    if request.POST.get("remember"):
-        _remember(response, codename)
+    if form.cleaned_data["remember"]:
+        session.remember(response, form.cleaned_data["codename"])
     return response
 
 
 @form_page
 def me(request: HttpRequest) -> HttpResponse:
-    friend = current_friend(request)
+    friend = session.current_friend(request)
     if friend is None:
         return redirect("friends_home")
     today = timezone.localdate()
@@ -154,7 +109,7 @@ def me(request: HttpRequest) -> HttpResponse:
         }
         for friendship, person in zip(friendships, people, strict=True)
     ]
-    token = request.session.get(SESSION_CALENDAR)
+    token = session.calendar_token(request)
     calendar_url = request.build_absolute_uri(reverse("friends_calendar", args=[token])) if token else None
     return render(
         request,
@@ -164,7 +119,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 def _friend_and_person(request: HttpRequest, pk: int) -> tuple[Friend, Person]:
-    friend = current_friend(request)
+    friend = session.current_friend(request)
     if friend is None:
         raise Http404
     return friend, get_object_or_404(Person, pk=pk)
@@ -174,8 +129,11 @@ def _friend_and_person(request: HttpRequest, pk: int) -> tuple[Friend, Person]:
 @form_page
 def mark(request: HttpRequest, pk: int) -> HttpResponse:
     friend, person = _friend_and_person(request, pk)
-    if services.mark(
-        friend=friend, person=person, kind=request.POST.get("kind", ""), day=timezone.localdate()
+    form = MarkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what you did: a letter or a parcel."))
+    elif services.mark(
+        friend=friend, person=person, kind=form.cleaned_data["kind"], day=timezone.localdate()
     ):
         messages.success(request, _("Noted, with today's date. Thank you."))
     return redirect("friends_me")
@@ -193,12 +151,11 @@ def unfriend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @form_page
 def forget(request: HttpRequest) -> HttpResponse:
-    friend = current_friend(request)
+    friend = session.current_friend(request)
     if friend is not None:
         services.forget(friend=friend)
-    request.session.flush()
     response = redirect("friends_home")
-    response.delete_cookie(settings.FRIENDS_REMEMBER_COOKIE, samesite="Strict")
+    session.sign_out(request, response)
     messages.info(request, _("Everything about your codename has been deleted."))
     return response
 
@@ -213,7 +170,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-@cache_control(public=True, max_age=300)
+@public_page
 def forgotten(request: HttpRequest) -> HttpResponse:
     """Political prisoners with the fewest friends, for those who want to help where it is needed most."""
     today = timezone.localdate()
@@ -234,9 +191,10 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """One person at random among those with the fewest friends, weighted toward fewer still;
     with interests chosen, people who share one come first."""
     held = Person.objects.published().filter(status=Status.POLITICAL_PRISONER)
-    chosen = request.GET.getlist("interests")
+    form = SuggestForm(request.GET)
+    chosen = form.cleaned_data["interests"] if form.is_valid() else None
     if chosen:
-        sharing = held.filter(interests__slug__in=chosen).distinct()
+        sharing = held.filter(interests__in=chosen).distinct()
         held = sharing if sharing.exists() else held
     candidates = list(held.order_by("friend_count", "pk").values_list("pk", "friend_count")[:200])
     if not candidates:

@@ -1,13 +1,14 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import ImportBatch, ImportRow
-from .readers import MAX_BYTES
+from solidarity.audit.services import history_of
+
+from . import services, tasks
+from .forms import RowDecisions, UploadForm
+from .models import ImportBatch
 
 GROUPS = [
     ("new", _("New people")),
@@ -18,17 +19,7 @@ GROUPS = [
     ("missing", _("Missing from the new list: check, possibly released")),
     ("rejected", _("Rejected records")),
 ]
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Snapshot file"))
-    format = forms.ChoiceField(label=_("Format"), choices=ImportBatch.FORMAT_CHOICES, initial="auto")
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("The file is too large."))
-        return upload
+ROWS_PREFIX = "rows"
 
 
 @admin.register(ImportBatch)
@@ -50,7 +41,11 @@ class ImportBatchAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             batch = services.upload(
-                file_name=upload.name, data=upload.read(), fmt=form.cleaned_data["format"], user=request.user
+                file_name=upload.name,
+                data=upload.read(),
+                fmt=form.cleaned_data["format"],
+                by=request.user,
+                read_later=tasks.plan_batch_task.enqueue,
             )
             return redirect("admin:imports_importbatch_change", batch.pk)
         context = {
@@ -65,38 +60,51 @@ class ImportBatchAdmin(admin.ModelAdmin):
         batch = get_object_or_404(ImportBatch, pk=object_id)
         if not self.has_view_or_change_permission(request, batch):
             raise PermissionDenied
-        if request.method == "POST":
-            if not self.has_change_permission(request, batch) or batch.state != ImportBatch.State.READY:
-                raise PermissionDenied
-            return self._decide(request, batch)
-        rows = list(batch.rows.select_related("person"))
-        groups = [(key, label, [row for row in rows if row.group == key]) for key, label in GROUPS]
+        if request.method != "POST":
+            return self._review(request, batch, RowDecisions(queryset=self._rows(batch), prefix=ROWS_PREFIX))
+        if not self.has_change_permission(request, batch) or batch.state != ImportBatch.State.READY:
+            raise PermissionDenied
+        formset = RowDecisions(request.POST, queryset=self._rows(batch), prefix=ROWS_PREFIX)
+        if not formset.is_valid():
+            messages.error(
+                request, _("Some decisions could not be read: nothing was saved. Please check them.")
+            )
+            return self._review(request, batch, formset)
+        decisions = {
+            form.instance.pk: (form.cleaned_data["decision"], form.cleaned_data["note"]) for form in formset
+        }
+        try:
+            services.decide(batch=batch, decisions=decisions, by=request.user)
+            if "accept_all" in request.POST:
+                services.accept_all(batch=batch, by=request.user)
+            if "accept_all" in request.POST or "apply" in request.POST:
+                result = services.apply_batch(batch=batch, by=request.user)
+                messages.success(
+                    request, _("Applied %(count)d accepted records.") % {"count": result["applied"]}
+                )
+            else:
+                messages.success(request, _("Decisions saved."))
+        except services.BatchError as refusal:
+            messages.error(request, str(refusal))
+        return redirect("admin:imports_importbatch_change", batch.pk)
+
+    def _rows(self, batch: ImportBatch):
+        return batch.rows.select_related("person")
+
+    def _review(self, request, batch: ImportBatch, formset) -> TemplateResponse:
+        groups = [
+            (key, label, [form for form in formset if form.instance.group == key]) for key, label in GROUPS
+        ]
         context = {
             **self.admin_site.each_context(request),
             "batch": batch,
+            "formset": formset,
             "groups": [group for group in groups if group[2]],
             "title": str(batch),
             "opts": self.model._meta,
             "can_apply": batch.state == ImportBatch.State.READY
             and self.has_change_permission(request, batch),
             "working": batch.state in {ImportBatch.State.QUEUED, ImportBatch.State.PLANNING},
-            "decisions": ImportRow.Decision.choices,
+            "history": history_of(batch),
         }
         return TemplateResponse(request, "admin/imports/review.html", context)
-
-    def _decide(self, request, batch: ImportBatch):
-        decisions = {}
-        for row in batch.rows.all():
-            decision = request.POST.get(f"decision-{row.pk}", row.decision)
-            if decision not in ImportRow.Decision.values:
-                decision = row.decision
-            if "accept_all" in request.POST and row.kind in {"new", "changed"}:
-                decision = ImportRow.Decision.ACCEPTED
-            decisions[row.pk] = (decision, request.POST.get(f"note-{row.pk}", row.note)[:500])
-        services.decide(batch=batch, decisions=decisions)
-        if "accept_all" in request.POST or "apply" in request.POST:
-            result = services.apply_batch(batch=batch, user=request.user)
-            messages.success(request, _("Applied %(count)d accepted records.") % {"count": result["applied"]})
-        else:
-            messages.success(request, _("Decisions saved."))
-        return redirect("admin:imports_importbatch_change", batch.pk)

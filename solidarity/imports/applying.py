@@ -11,10 +11,10 @@ from django.utils.text import slugify
 
 from solidarity.audit.models import AuditEntry
 from solidarity.audit.services import new_entry
+from solidarity.registry.country import save_facility
 from solidarity.registry.models import (
     Article,
     Event,
-    Facility,
     FacilityKind,
     Interest,
     Person,
@@ -59,25 +59,13 @@ class Applier:
             Article.objects.update_or_create(
                 code=item["code"], number=item["number"], part=item["part"], defaults=names(item, "title")
             )
-        kinds = dict(FacilityKind.objects.values_list("slug", "pk"))
-        regions = dict(Region.objects.values_list("slug", "pk"))
+        kinds = {kind.slug: kind for kind in FacilityKind.objects.all()}
+        regions = {region.slug: region for region in Region.objects.all()}
         for item in reference.get("facilities", []):
-            Facility.objects.update_or_create(
-                slug=item["id"],
-                defaults={
-                    "kind_id": kinds[item["kind"]],
-                    "region_id": regions.get(item.get("region")),
-                    "code_cyrillic": item["code"].get("cyrillic", ""),
-                    "code_latin": item["code"].get("latin", ""),
-                    "postal_code": item["postal_code"],
-                    "street_cyrillic": item["street"].get("cyrillic", ""),
-                    "street_latin": item["street"].get("latin", ""),
-                    "postal_address_cyrillic": item["postal_address"].get("cyrillic", ""),
-                    "postal_address_latin": item["postal_address"].get("latin", ""),
-                    "holds_women": item["holds_women"],
-                    **names(item),
-                    **names(item, "city"),
-                },
+            save_facility(
+                {**item, "slug": item["id"], "women": item["holds_women"]},
+                kind=kinds[item["kind"]],
+                region=regions.get(item.get("region")),
             )
         self.registry = Registry()
         self.regions = dict(Region.objects.values_list("slug", "pk"))
@@ -109,14 +97,15 @@ class Applier:
             n += 1
             slug = f"{base}-{n}"
         latin = settings.LATIN_LANGUAGE
-        lines = [ref.title, ref.street, f"{ref.postal_code} {ref.city}".strip(), "BELARUS"]
-        facility = Facility.objects.create(
-            slug=slug,
+        facility = save_facility(
+            {
+                "slug": slug,
+                "name": {latin: ref.title},
+                "city": {latin: ref.city},
+                "postal_code": ref.postal_code,
+                "street": {"latin": ref.street},
+            },
             kind=kind,
-            postal_code=ref.postal_code,
-            street_latin=ref.street,
-            postal_address_latin="\n".join(line for line in lines if line),
-            **{f"name_{latin}": ref.title, f"city_{latin}": ref.city},
         )
         self.registry.facilities[slug] = facility
         self.registry.facilities_by_pk[facility.pk] = facility
@@ -188,6 +177,7 @@ class Applier:
                 date=e.date,
                 facility_id=self.facility_id(e.facility),
                 note=e.note[:500],
+                note_code=e.note_code,
                 source_url=e.source_url[:500],
                 source_citation=e.source_citation[:500],
             )

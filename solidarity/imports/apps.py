@@ -6,3 +6,11 @@ class ImportsConfig(AppConfig):
     name = "solidarity.imports"
     label = "imports"
     verbose_name = _("Daily update")
+
+    def ready(self) -> None:
+        from solidarity.core import plugins
+
+        plugins.role_permissions.register(
+            "imports.editor",
+            plugins.RolePermissions(plugins.EDITOR, {"imports.importbatch": ("view", "add", "change")}),
+        )

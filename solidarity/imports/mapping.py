@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from solidarity.registry.models import EventKind, Person, Sentence
+from solidarity.registry.country import canonical_list, facility_kind_words
+from solidarity.registry.models import Event, EventKind, Person, Sentence
 
 EMPTY = {"", "false", "none", "null", "-", "—"}
-VIASNA_CITATION = "Human Rights Centre “Viasna”, list of political prisoners"
 
 
 class Rejected(ValueError):
@@ -52,6 +52,7 @@ class IncomingEvent:
     source_url: str = ""
     source_citation: str = ""
     note: str = ""
+    note_code: str = ""  # one of Event.Note
 
 
 @dataclass
@@ -203,19 +204,7 @@ def parse_facility(title: str, address: str) -> FacilityRef | None:
         if parts:
             ref.city, ref.street = parts[0], ", ".join(parts[1:])
     lowered = ref.title.lower()
-    for words, kind in (
-        (("pre-trial", "sizo", "сизо", "сіза"), "pretrial"),
-        (("temporary", "ivs", "ивс", "цип", "akrescin", "okrestin"), "temporary"),
-        (("open", "khimiya", "ииот", "иуот"), "open"),
-        (("settlement", "поселение"), "settlement"),
-        (("educational colony", "juvenile"), "juvenile"),
-        (("hospital", "psychiatric", "больниц"), "medical"),
-        (("colony", "колония", "калонія", "ik-", "ик-"), "colony"),
-        (("prison", "тюрьма", "турма"), "prison"),
-    ):
-        if any(word in lowered for word in words):
-            ref.kind = kind
-            break
+    ref.kind = next((kind for word, kind in facility_kind_words() if word in lowered), "")
     return ref
 
 
@@ -226,7 +215,7 @@ def _split_latin_name(name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
-def from_viasna(number: int, raw, today: datetime.date) -> Incoming:
+def from_list_export(number: int, raw, today: datetime.date) -> Incoming:
     """A record of the canonical list's JSON or CSV export."""
     if not isinstance(raw, dict):
         raise Rejected(f"the record is a {type(raw).__name__}, not an object")
@@ -258,7 +247,10 @@ def from_viasna(number: int, raw, today: datetime.date) -> Incoming:
     url = _text(raw.get("url"))
     first, last = _split_latin_name(name)
     latin = settings.LATIN_LANGUAGE
-    incoming = Incoming(number=number, source_ref=f"viasna:{source_id}", recognized=status != "np")
+    the_list = canonical_list()
+    incoming = Incoming(
+        number=number, source_ref=f"{the_list.source_ref_prefix}:{source_id}", recognized=status != "np"
+    )
     incoming.fields = {
         key: value
         for key, value in {
@@ -272,7 +264,7 @@ def from_viasna(number: int, raw, today: datetime.date) -> Incoming:
         }.items()
         if value
     }
-    source = {"source_url": url, "source_citation": "" if url else VIASNA_CITATION}
+    source = {"source_url": url, "source_citation": "" if url else the_list.citation}
 
     if arrested:
         incoming.events.append(IncomingEvent(EventKind.DETAINED, arrested, **source))
@@ -287,8 +279,8 @@ def from_viasna(number: int, raw, today: datetime.date) -> Incoming:
                     EventKind.RECOGNIZED,
                     recognized_on,
                     source_url=declaration or url,
-                    source_citation="" if (declaration or url) else VIASNA_CITATION,
-                    note="The list gives no date of recognition; the date of arrest stands for it.",
+                    source_citation="" if (declaration or url) else the_list.citation,
+                    note_code=Event.Note.RECOGNITION_DATE_FROM_ARREST,
                 )
             )
 
@@ -333,7 +325,7 @@ def from_viasna(number: int, raw, today: datetime.date) -> Incoming:
                 EventKind.RELEASED,
                 release or today,
                 **source,
-                note="" if release else "Released on a date the list does not give.",
+                note_code="" if release else Event.Note.RELEASE_DATE_UNKNOWN,
             )
         )
         if not release:
@@ -347,7 +339,7 @@ def from_viasna(number: int, raw, today: datetime.date) -> Incoming:
                 first_seen,
                 facility=facility,
                 **source,
-                note="Held here according to the list.",
+                note_code=Event.Note.HELD_ACCORDING_TO_LIST,
             )
         )
     if died:
@@ -433,12 +425,16 @@ def from_snapshot(number: int, raw) -> Incoming:
         if day is None:
             raise Rejected("an event has no date")
         slug = _text(event.get("facility"))
+        note_code = _text(event.get("note_code"))
+        if note_code and note_code not in Event.Note.values:
+            raise Rejected(f"unknown note code {note_code!r}")
         incoming.events.append(
             IncomingEvent(
                 kind,
                 day,
                 FacilityRef(title=slug, slug=slug) if slug else None,
                 note=_text(event.get("note")),
+                note_code=note_code,
                 **_snapshot_source(event),
             )
         )

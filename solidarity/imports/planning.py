@@ -6,10 +6,11 @@ applied; the editors' review is a plan shown row by row.
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solidarity.catalogue.search import words
 from solidarity.registry import timeline
+from solidarity.registry.country import canonical_list
 from solidarity.registry.models import (
     ENDING_KINDS,
     Article,
@@ -182,7 +183,7 @@ def plan_file(data: bytes, fmt: str = "auto", *, today: datetime.date, progress=
             incoming = (
                 mapping.from_snapshot(number, raw)
                 if parsed.format == "snapshot"
-                else mapping.from_viasna(number, raw, today)
+                else mapping.from_list_export(number, raw, today)
             )
         except Rejected as error:
             changes.append(Change(number, "rejected", name=_raw_name(raw), reason=str(error)))
@@ -207,7 +208,7 @@ def plan_file(data: bytes, fmt: str = "auto", *, today: datetime.date, progress=
         else:
             changes.append(_compare(incoming, pk, current, registry, parsed.format, today))
     if parsed.format != "snapshot":
-        changes += _missing(seen_refs, prefix="viasna:")
+        changes += _missing(seen_refs, prefix=f"{canonical_list().source_ref_prefix}:")
     changes.sort(key=lambda change: change.number)
     return Plan(parsed.format, changes, parsed.reference)
 
@@ -355,14 +356,7 @@ def _events_to_add(
             if not in_custody and derived.status != Status.AT_LARGE:
                 continue
             if state.events:  # a transfer the list shows today: it happened by today
-                event = IncomingEvent(
-                    event.kind,
-                    today,
-                    event.facility,
-                    event.source_url,
-                    event.source_citation,
-                    "Seen at this facility in the list on this date.",
-                )
+                event = replace(event, date=today, note_code=Event.Note.SEEN_IN_LIST)
         if (event.kind, event.date) in existing:
             continue
         to_add.append(event)

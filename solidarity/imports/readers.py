@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from solidarity.registry.snapshot import FORMAT as SNAPSHOT_FORMAT
 from solidarity.registry.snapshot import VERSION as SNAPSHOT_VERSION
 
+# The list's two export formats keep the codes every import batch is stored with.
 FORMATS = ("snapshot", "viasna-json", "viasna-csv")
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -23,7 +24,7 @@ class FileError(ValueError):
 
 
 # The canonical list's CSV export, with its machine header and the human-readable ones.
-VIASNA_CSV_COLUMNS = [
+LIST_CSV_COLUMNS = [
     "id",
     "url",
     "name",
@@ -181,9 +182,9 @@ def read(data: bytes, fmt: str = "auto") -> Parsed:
     if fmt == "snapshot":
         return _read_snapshot(text)
     if fmt == "viasna-json":
-        return Parsed(fmt, list(_read_viasna_json(text)))
+        return Parsed(fmt, list(_read_list_json(text)))
     if fmt == "viasna-csv":
-        return Parsed(fmt, list(_read_viasna_csv(text)))
+        return Parsed(fmt, list(_read_list_csv(text)))
     raise FileError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
 
 
@@ -214,7 +215,7 @@ def _read_snapshot(text: str) -> Parsed:
     return Parsed("snapshot", list(enumerate(people, start=1)), reference)
 
 
-def _read_viasna_json(text: str) -> Iterator[tuple[int, dict]]:
+def _read_list_json(text: str) -> Iterator[tuple[int, dict]]:
     document = _load_json(text)
     if not isinstance(document, list):
         raise FileError("The list's JSON export is a list of records; this file is not.")
@@ -223,12 +224,12 @@ def _read_viasna_json(text: str) -> Iterator[tuple[int, dict]]:
 
 def _header_key(name: str) -> str | None:
     name = name.strip().strip("\ufeff").lower()
-    if name in VIASNA_CSV_COLUMNS:
+    if name in LIST_CSV_COLUMNS:
         return name
     return HUMAN_HEADERS.get(name)
 
 
-def _read_viasna_csv(text: str) -> Iterator[tuple[int, dict]]:
+def _read_list_csv(text: str) -> Iterator[tuple[int, dict]]:
     # The delimiter is whichever of , ; or tab the header uses most (Excel in a Russian locale
     # writes ;). csv.Sniffer guesses from the data too, and is misled by quoted commas.
     header_line = text.split("\n", 1)[0]

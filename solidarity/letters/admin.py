@@ -2,7 +2,6 @@
 envelopes, mark them mailed, keep sealed letters and hand them over, upload replies. And the
 editable data of letters: whether letters arrive, and the censor's rules."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
@@ -13,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from solidarity.audit.admin_mixins import AuditedAdmin
+from solidarity.audit.admin_mixins import AuditedAdmin, HistoryAdmin
 
 from . import services
+from .forms import MailedForm, ReasonForm, ReplyForm
 from .models import Letter, Reachability, Reply, Rule, RuleSet
 from .pdf import Sheet, document_for
 
@@ -35,35 +35,11 @@ class RuleInline(admin.StackedInline):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(AuditedAdmin):
+    """Every change to a country's rules and their terms is in the ruleset's history."""
+
     list_display = ["country", "max_characters"]
     inlines = [RuleInline]
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the letter is returned (the writer reads this)"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class MailedForm(forms.Form):
-    day = forms.DateField(label=_("Mailed on"), widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class ReplyForm(forms.ModelForm):
-    class Meta:
-        model = Reply
-        fields = ["scan"]
-
-    def clean_scan(self):
-        scan = self.cleaned_data.get("scan")
-        if scan and not self.instance.pk:
-            try:
-                services.check_scan(scan)
-            except services.LetterError as refusal:
-                raise forms.ValidationError(str(refusal)) from refusal
-        return scan
 
 
 class ReplyInline(admin.TabularInline):
@@ -78,20 +54,24 @@ class ReplyInline(admin.TabularInline):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(HistoryAdmin):
+    """A letter is never edited here: its actions and its replies go through `services`, which
+    write its history, shown on its page."""
+
     list_display = [
         "pk",
         "person",
         "kind",
         "state",
         "sealed",
+        "risk_accepted",
         "submitted_on",
         "decided_on",
         "printed_on",
         "mailed_on",
         "replies_received",
     ]
-    list_filter = ["state", ("printed_on", admin.EmptyFieldListFilter), "kind", "sealed"]
+    list_filter = ["state", ("printed_on", admin.EmptyFieldListFilter), "kind", "sealed", "risk_accepted"]
     search_fields = ["person__last_name", "person__first_name"]
     list_select_related = ["person"]
     readonly_fields = [
@@ -103,6 +83,7 @@ class LetterAdmin(admin.ModelAdmin):
         "body",
         "state",
         "sealed",
+        "risk_accepted",
         "return_reason",
         "submitted_on",
         "decided_on",
@@ -137,19 +118,23 @@ class LetterAdmin(admin.ModelAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
+    def save_model(self, request, obj, form, change):
+        """Nothing to save: every field is read-only, and a full save would write back a state
+        another volunteer may have changed meanwhile. The page saves its replies only."""
+
     def save_formset(self, request, form, formset, change):
         """Replies go through `services.attach_reply`, which checks what the file really is."""
         for reply_form in formset.forms:
             scan = reply_form.cleaned_data.get("scan") if reply_form.has_changed() else None
             if scan and not reply_form.instance.pk:
                 try:
-                    services.attach_reply(form.instance, scan)
+                    services.attach_reply(letter=form.instance, scan=scan, by=request.user)
                     messages.success(request, _("The reply was uploaded; the writer can read it now."))
                 except services.LetterError as refusal:
                     messages.error(request, str(refusal))
         formset.deleted_objects = [form.instance for form in formset.deleted_forms if form.instance.pk]
         for reply in formset.deleted_objects:
-            services.delete_reply(reply)
+            services.delete_reply(reply=reply, by=request.user)
         formset.new_objects, formset.changed_objects = [], []  # for the admin's change message
 
     def _done(self, request, count: int, message: str) -> None:
@@ -159,7 +144,7 @@ class LetterAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Approve the chosen letters"), permissions=["change"])
     def approve(self, request, queryset):
-        count = services.approve(queryset, by=request.user, day=timezone.localdate())
+        count = services.approve(letters=queryset, by=request.user, day=timezone.localdate())
         self._done(
             request, count, ngettext("%(count)s letter approved.", "%(count)s letters approved.", count)
         )
@@ -171,7 +156,10 @@ class LetterAdmin(admin.ModelAdmin):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             count = services.return_to_writer(
-                queryset, by=request.user, day=timezone.localdate(), reason=form.cleaned_data["reason"]
+                letters=queryset,
+                by=request.user,
+                day=timezone.localdate(),
+                reason=form.cleaned_data["reason"],
             )
             self._done(
                 request, count, ngettext("%(count)s letter returned.", "%(count)s letters returned.", count)
@@ -213,7 +201,9 @@ class LetterAdmin(admin.ModelAdmin):
         ]
         response = HttpResponse(document_for(sheets), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="letters-{today:%Y-%m-%d}.pdf"'
-        services.mark_printed(queryset.filter(pk__in=[letter.pk for letter in letters]), day=today)
+        services.mark_printed(
+            letters=queryset.filter(pk__in=[letter.pk for letter in letters]), by=request.user, day=today
+        )
         return response
 
     @admin.action(description=_("Mark the chosen printed letters mailed"), permissions=["change"])
@@ -222,7 +212,7 @@ class LetterAdmin(admin.ModelAdmin):
             request.POST if "apply" in request.POST else None, initial={"day": timezone.localdate()}
         )
         if form.is_valid():
-            count = services.mark_mailed(queryset, day=form.cleaned_data["day"])
+            count = services.mark_mailed(letters=queryset, by=request.user, day=form.cleaned_data["day"])
             self._done(
                 request,
                 count,
@@ -235,7 +225,7 @@ class LetterAdmin(admin.ModelAdmin):
         description=_("Hand over the chosen sealed letters to people released"), permissions=["change"]
     )
     def hand_over_sealed(self, request, queryset):
-        count = services.hand_over_sealed(queryset, by=request.user, day=timezone.localdate())
+        count = services.hand_over_sealed(letters=queryset, by=request.user, day=timezone.localdate())
         self._done(
             request,
             count,

@@ -9,7 +9,9 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self) -> None:
-        from . import rules
+        from . import plugins, rules
+
+        plugins.register()
         from .models import Rule, RuleSet
 
         for model in (Rule, RuleSet):

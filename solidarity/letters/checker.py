@@ -3,7 +3,8 @@
 Some checks are properties of writing itself and live here: the language (py3langid, offline, per
 paragraph), Latin script, emoji and smileys, the length. Names of other political prisoners come
 from the registry. Everything a censor objects to in words (politics, the war, the case, officials,
-abbreviations, links) is data: a country's `Rule`s, compiled by `rules.py`.
+abbreviations, links) is data: a country's `Rule`s, compiled by `rules.py` once per process and
+rules version (`rules_for`).
 
 Every finding carries offsets into the text as given (folding keeps every character in place), so
 the page and partner sites can underline exactly what to change.
@@ -15,11 +16,13 @@ from functools import cache, lru_cache
 
 from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from solidarity.registry import versioning
-from solidarity.registry.models import Person, Status
+from solidarity.registry.models import IN_CUSTODY, Person
 
-from .rules import fold, rules_for
+from .models import RuleSet
+from .rules import NO_RULES, VERSION, CompiledRules, compile_rules, fold
 
 ACCEPTED_LANGUAGES = frozenset({"ru", "be"})
 POSTCARD_MAX_CHARACTERS = 500  # what fits on the back of an A6 card beside the address
@@ -204,11 +207,24 @@ def check(
     return Result(language, findings, length, max_characters)
 
 
+def rules_for(country: str) -> CompiledRules:
+    """The country's rules, compiled (an unknown country has none, and the default length)."""
+    return _compiled(country.upper(), VERSION.current())
+
+
+@lru_cache(maxsize=8)
+def _compiled(country: str, _version: str) -> CompiledRules:
+    ruleset = RuleSet.objects.filter(country=country).prefetch_related("rules").first()
+    if ruleset is None:
+        return NO_RULES
+    return compile_rules(
+        ruleset.max_characters, [(rule.category, rule.language, rule.terms) for rule in ruleset.rules.all()]
+    )
+
+
 @cache
 def _identifier():
     # Loading the model takes most of a second: once per process, on the first check.
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(CANDIDATE_LANGUAGES))
     return identifier
@@ -267,7 +283,7 @@ def _name_index(_registry_version: str) -> _NameIndex:
     first_names: dict[int, frozenset[str]] = {}
     rows = (
         Person.objects.published()
-        .filter(status__in=[Status.POLITICAL_PRISONER, Status.PERSECUTED])
+        .filter(status__in=IN_CUSTODY)
         .values_list("pk", "last_name_ru", "last_name_be", "first_name_ru", "first_name_be")
     )
     for pk, *names in rows.iterator(chunk_size=5000):

@@ -3,12 +3,20 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.core.guard import GuardForm
+
+from . import services
 from .checker import MAX_TEXT
-from .models import Letter
+from .models import Letter, Reply
 from .postcards import DESIGNS
+
+ACCEPT_RISK = _("Even so: I know the risk (for example, I am a relative).")
 
 
 class ComposeForm(forms.Form):
+    CHECK, PHRASES, PDF, HAND_OVER = "check", "phrases", "pdf", "hand_over"
+
+    action = forms.ChoiceField(choices=[(a, a) for a in (CHECK, PHRASES, PDF, HAND_OVER)], required=False)
     kind = forms.ChoiceField(
         label=_("What to send"),
         choices=Letter.Kind.choices,
@@ -32,9 +40,7 @@ class ComposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true", "autocomplete": "off"}),
     )
     phrases = forms.MultipleChoiceField(required=False, choices=())
-    print_anyway = forms.BooleanField(
-        label=_("Print even so: I know the risk (for example, I am a relative)."), required=False
-    )
+    accept_risk = forms.BooleanField(label=ACCEPT_RISK, required=False)
 
     def __init__(self, *args, phrase_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,13 +55,15 @@ class ComposeForm(forms.Form):
         return data
 
 
-class HandOverForm(forms.Form):
-    """The second step of handing a letter to volunteers: the text travels in the form, checked again."""
+class HandOverForm(GuardForm):
+    """The second step of handing a letter to volunteers: the text travels in the form, checked
+    again when it is handed over, and the guard's proof that a person sends it."""
 
     kind = forms.ChoiceField(choices=Letter.Kind.choices, widget=forms.HiddenInput)
     design = forms.CharField(required=False, widget=forms.HiddenInput)
     language = forms.ChoiceField(choices=Letter.Language.choices, widget=forms.HiddenInput)
     body = forms.CharField(max_length=MAX_TEXT, widget=forms.HiddenInput)
+    accept_risk = forms.BooleanField(required=False, widget=forms.HiddenInput)
     sealed = forms.BooleanField(
         label=_("Keep it sealed and hand it over on release, instead of mailing it now."), required=False
     )
@@ -97,3 +105,31 @@ class EveningForm(forms.Form):
     def chosen_ids(self) -> list[int]:
         raw = self.cleaned_data.get("people") or ""
         return [int(number) for number in re.findall(r"(?<![0-9])[0-9]{1,9}(?![0-9])", raw)][:60]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the letter is returned (the writer reads this)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MailedForm(forms.Form):
+    day = forms.DateField(label=_("Mailed on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReplyForm(forms.ModelForm):
+    """A reply's scan in the letter's page: refused here, with the reason, if it is not a scan."""
+
+    class Meta:
+        model = Reply
+        fields = ["scan"]
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and not self.instance.pk:
+            try:
+                services.check_scan(scan)
+            except services.LetterError as refusal:
+                raise forms.ValidationError(str(refusal)) from refusal
+        return scan

@@ -10,14 +10,18 @@ import datetime
 import os
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.friends.models import Friend
 from solidarity.registry.models import SOURCE_REQUIRED, Facility, Person, Sourced, has_source
+
+from .rules import term_errors
 
 
 class Reachability(Sourced):
@@ -127,18 +131,8 @@ class Rule(models.Model):
         return f"{self.ruleset} {self.get_category_display()} ({self.language or '*'})"
 
     def clean(self) -> None:
-        from .rules import RuleError, compile_term  # the syntax lives beside its compiler
-
-        errors = []
-        for line in self.terms.splitlines():
-            if line.strip():
-                try:
-                    compile_term(line.strip())
-                except RuleError as error:
-                    errors.append(str(error))
+        errors = term_errors(self.terms)
         if errors:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"terms": errors})
 
 
@@ -156,8 +150,6 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name):
-        from django.urls import reverse
-
         return reverse("admin:letters_reply_scan", args=[name])
 
 
@@ -196,6 +188,11 @@ class Letter(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.WAITING)
     sealed = models.BooleanField(
         _("to be kept sealed"), default=False, help_text=_("Handed over on release instead of mailed.")
+    )
+    risk_accepted = models.BooleanField(
+        _("sent knowing the risk"),
+        default=False,
+        help_text=_("The checker marked something, and the writer handed the letter over even so."),
     )
     return_reason = models.TextField(_("reason for returning"), blank=True)
     friend = models.ForeignKey(
@@ -267,8 +264,10 @@ class Reply(models.Model):
 
 
 def delete_scan_file(sender, instance: Reply, **kwargs) -> None:
-    """A reply's file goes with its row, however the row goes (deleted reply, letter or person)."""
-    instance.scan.delete(save=False)
+    """A reply's file goes with its row, however the row goes (deleted reply, letter or person),
+    once the deletion is committed: a deletion rolled back keeps its file."""
+    storage, name = instance.scan.storage, instance.scan.name
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 post_delete.connect(delete_scan_file, sender=Reply, dispatch_uid="letters-reply-file")

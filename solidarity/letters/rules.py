@@ -1,16 +1,16 @@
-"""The censor's rules as data: the term syntax, its compiler, and the compiled rules of a country.
+"""The censor's rules as data: the term syntax and its compiler, from plain data to the patterns
+the checker runs (`compile_rules`). Nothing here reads the database: the models validate terms with
+it, and the checker compiles a country's `Rule`s with it (`checker.rules_for`).
 
-Rules are compiled once per process and rules version: saving or deleting a rule bumps the version
-(in the shared cache), so every process recompiles on its next check.
+The checker compiles a country's rules once per process and rules version: saving or deleting a
+rule bumps `VERSION` (in the shared cache), so every process recompiles on its next check.
 """
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
-
-from django.db import transaction
 
 from solidarity.core.versions import CacheVersion
 
@@ -55,6 +55,18 @@ def compile_term(term: str) -> str:
     return r"(?<!\w)" + r"\s+".join(parts) + tail
 
 
+def term_errors(terms: str) -> list[str]:
+    """What is wrong with a rule's terms, one message per bad line (none: they compile)."""
+    errors = []
+    for line in terms.splitlines():
+        if line.strip():
+            try:
+                compile_term(line.strip())
+            except RuleError as error:
+                errors.append(str(error))
+    return errors
+
+
 @dataclass(frozen=True)
 class CompiledRules:
     max_characters: int
@@ -69,34 +81,28 @@ class CompiledRules:
                     yield category, match.start(), match.end()
 
 
-def rules_for(country: str) -> CompiledRules:
-    """The country's rules, compiled (an unknown country has none, and the default length)."""
-    return _compiled(country.upper(), VERSION.current())
-
-
-@lru_cache(maxsize=8)
-def _compiled(country: str, _version: str) -> CompiledRules:
-    from .models import RuleSet
-
-    ruleset = RuleSet.objects.filter(country=country).prefetch_related("rules").first()
-    if ruleset is None:
-        return CompiledRules(DEFAULT_MAX_CHARACTERS, ())
+def compile_rules(max_characters: int, rules: Iterable[tuple[str, str, str]]) -> CompiledRules:
+    """A country's rules, given as (category, language, terms), compiled. A bad term is left out:
+    the admin refuses them, and one that slipped in (a data file, the shell) must not stop the checker."""
     grouped: dict[tuple[str, str], list[str]] = {}
-    for rule in ruleset.rules.all():
-        for line in rule.terms.splitlines():
+    for category, language, terms in rules:
+        for line in terms.splitlines():
             if line.strip():
                 try:
                     pattern = compile_term(line.strip())
                 except RuleError:
-                    continue  # the admin refuses bad terms; one that slipped in must not stop the checker
+                    continue
                 if line.strip().startswith("re:") and _alternates_at_top_level(pattern):
                     pattern = f"(?:{pattern})"  # kept whole: its leading check binds one branch only
-                grouped.setdefault((rule.category, rule.language), []).append(pattern)
+                grouped.setdefault((category, language), []).append(pattern)
     patterns = tuple(
         (category, language, re.compile(_alternatives(terms), re.IGNORECASE))
         for (category, language), terms in sorted(grouped.items())
     )
-    return CompiledRules(ruleset.max_characters, patterns)
+    return CompiledRules(max_characters, patterns)
+
+
+NO_RULES = CompiledRules(DEFAULT_MAX_CHARACTERS, ())
 
 
 WORD_START = r"(?<!\w)"
@@ -135,34 +141,3 @@ def _alternatives(terms: list[str]) -> str:
 def country_file(country: str) -> dict:
     path = resources.files("solidarity.letters").joinpath(f"data/rules/{country.lower()}.json")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-@transaction.atomic
-def load_rules(country: str, *, replace: bool = False) -> int:
-    """Loads a country's rules from its data file; keeps staff's edits unless asked to replace them.
-    Returns how many rules were created."""
-    from .models import Rule, RuleSet
-
-    data = country_file(country)
-    ruleset, created = RuleSet.objects.get_or_create(
-        country=data["country"].upper(), defaults={"max_characters": data["max_characters"]}
-    )
-    if not created and not replace and ruleset.rules.exists():
-        return 0
-    ruleset.rules.all().delete()
-    ruleset.max_characters = data["max_characters"]
-    ruleset.save()
-    rules = [
-        Rule(
-            ruleset=ruleset,
-            category=item["category"],
-            language=item.get("language", ""),
-            terms="\n".join(item["terms"]),
-        )
-        for item in data["rules"]
-    ]
-    for rule in rules:
-        rule.clean()
-    Rule.objects.bulk_create(rules)
-    VERSION.bump()
-    return len(rules)

@@ -1,5 +1,14 @@
-"""Named operations on letters: what a writer and a volunteer can do, and the deletion of what has
-served its purpose. Views and the admin call these; nothing else changes a letter's state."""
+"""Named operations on letters: what a writer and a volunteer can do, the deletion of what has
+served its purpose, and the loading of the censor's rules. Views, the admin and the commands call
+these; nothing else changes a letter's state.
+
+A volunteer's operation writes one audit entry per letter, in its own transaction, with the
+volunteer as author and the letter as record: the queue is part of the letter's history. An entry
+holds the new state or date, never the letter's text, the reason it was returned (deleted with the
+text) or anything of its writer. The writer's own operations (handing a letter over, reading or
+deleting a reply) write none: an entry carries the moment it was made, and a writer's deeds keep
+dates only.
+"""
 
 import datetime
 import io
@@ -11,15 +20,31 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
+from solidarity.audit import services as audit
+from solidarity.audit.actions import named
+from solidarity.audit.models import AuditEntry
 from solidarity.friends import codenames
 from solidarity.friends import services as friends
 from solidarity.friends.models import Friend, Mark
-from solidarity.registry.models import EventKind, Person, Status
+from solidarity.registry.models import IN_CUSTODY, EventKind, Person
 
-from .models import Letter, Reachability, Reply
+from . import checker, rules
+from .models import Letter, Reachability, Reply, Rule, RuleSet
 from .postcards import BY_SLUG, DESIGNS
+
+APPROVED = named("letters.letter.approved", gettext_lazy("approved"))
+RETURNED = named("letters.letter.returned", gettext_lazy("returned to the writer"))
+PRINTED = named("letters.letter.printed", gettext_lazy("printed"))
+MAILED = named("letters.letter.mailed", gettext_lazy("mailed"))
+HANDED_OVER = named("letters.letter.handed_over", gettext_lazy("handed over on release"))
+TEXT_DELETED = named("letters.letter.text_deleted", gettext_lazy("text deleted"))
+REPLY_ATTACHED = named("letters.reply.attached", gettext_lazy("uploaded"))
+REPLY_DELETED = named("letters.reply.deleted", gettext_lazy("deleted"))
+RULES_LOADED = named("letters.ruleset.loaded", gettext_lazy("loaded from the data file"))
+PURGE = "purge_letters"  # the author of what the daily deletion does
 
 # A scan's first bytes tell what it is, whatever its name says.
 SCAN_TYPES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -28,6 +53,15 @@ MAX_SCAN_BYTES = 15 * 1024 * 1024
 
 class LetterError(ValueError):
     """An operation that does not apply; its message is for the person who tried."""
+
+
+class Flagged(LetterError):
+    """The checker marked something in a letter handed over: the writer sees what (`result`), and
+    may hand it over knowing the risk."""
+
+    def __init__(self, result: checker.Result):
+        super().__init__(_("Change what is marked first, or tick “even so” if you know the risk."))
+        self.result = result
 
 
 @dataclass(frozen=True)
@@ -82,11 +116,22 @@ def hand_over(
     design: str = "",
     friend: Friend | None = None,
     sealed: bool = False,
+    accepted_risk: bool = False,
 ) -> tuple[Letter, str | None]:
-    """A letter handed to the volunteers. Returns it and, for a writer without a friend codename,
-    the letter's own new codename (shown once, stored nowhere)."""
+    """A letter handed to the volunteers, checked again here: one the checker marks is refused
+    (`Flagged`) unless the writer `accepted_risk`. Returns it and, for a writer without a friend
+    codename, the letter's own new codename (shown once, stored nowhere)."""
+    if person.status not in IN_CUSTODY:
+        raise LetterError(_("This person is not in custody now."))
+    if person.current_facility_id is None:
+        raise LetterError(
+            _("We do not know where this person is held, so there is no address to write to yet.")
+        )
     if sealed and reachability_of(person).status != Reachability.Status.INCOMMUNICADO:
         raise LetterError(_("Only a letter to someone held incommunicado can be kept sealed."))
+    result = checker.check(body, kind=kind, addressee=person)
+    if not result.ok and not accepted_risk:
+        raise Flagged(result)
     codename = None if friend else codenames.new_codename()
     if friend:
         # A friend who hands over a letter has written this month: their page stops reminding them.
@@ -100,6 +145,7 @@ def hand_over(
         friend=friend,
         codename_hash=codenames.key_hash(codename) if codename else "",
         sealed=sealed,
+        risk_accepted=not result.ok,
     )
     return letter, codename
 
@@ -112,27 +158,51 @@ def followed_by(codename: str) -> str | None:
     return key if Letter.objects.followed_by(key).exists() else None
 
 
-def _move(letters, allowed_from: set[str], **changes) -> int:
-    """Moves the letters that are in one of the allowed states; returns how many moved."""
-    return letters.filter(state__in=allowed_from).update(**changes)
+def _change(chosen, *, action: str, data: dict, actor=None, actor_label: str = "", **changes) -> int:
+    """Changes the chosen letters, locked first (a letter another volunteer moved meanwhile is
+    chosen, or not, by its state once they are done), and writes an entry for each; returns how
+    many changed. Runs in the calling operation's transaction."""
+    ids = list(chosen.select_for_update(of=("self",)).values_list("pk", flat=True))
+    Letter.objects.filter(pk__in=ids).update(**changes)
+    audit.log_actions(
+        action=action,
+        objs=Letter.objects.filter(pk__in=ids).select_related("person"),
+        actor=actor,
+        actor_label=actor_label,
+        data=data,
+    )
+    return len(ids)
 
 
-def approve(letters, *, by, day: datetime.date) -> int:
+@transaction.atomic
+def approve(*, letters, by, day: datetime.date) -> int:
     """Waiting letters pass review: to be mailed, or, if the writer asked, to be kept sealed."""
     waiting = letters.filter(state=Letter.State.WAITING)
     decided = {"decided_on": day, "decided_by": by}
-    return waiting.filter(sealed=False).update(state=Letter.State.APPROVED, **decided) + waiting.filter(
-        sealed=True
-    ).update(state=Letter.State.SEALED, **decided)
+    return sum(
+        _change(
+            waiting.filter(sealed=sealed),
+            action=APPROVED,
+            actor=by,
+            data={"state": state},
+            state=state,
+            **decided,
+        )
+        for sealed, state in ((False, Letter.State.APPROVED), (True, Letter.State.SEALED))
+    )
 
 
-def return_to_writer(letters, *, by, day: datetime.date, reason: str) -> int:
-    """Back to the writer, with the reason they will read; only before the letter has gone."""
+@transaction.atomic
+def return_to_writer(*, letters, by, day: datetime.date, reason: str) -> int:
+    """Back to the writer, with the reason they will read; only before the letter has gone. The
+    reason is not in the history: it is deleted with the text."""
     if not reason.strip():
         raise LetterError(_("Say why the letter is returned: the writer reads it."))
-    return _move(
-        letters,
-        {Letter.State.WAITING, Letter.State.APPROVED, Letter.State.SEALED},
+    return _change(
+        letters.filter(state__in=[Letter.State.WAITING, Letter.State.APPROVED, Letter.State.SEALED]),
+        action=RETURNED,
+        actor=by,
+        data={"state": Letter.State.RETURNED},
         state=Letter.State.RETURNED,
         return_reason=reason.strip(),
         decided_on=day,
@@ -149,27 +219,43 @@ def printable(letters, *, again: bool = False):
     return chosen.select_related("person__current_facility").order_by("submitted_on", "id")
 
 
-def mark_printed(letters, *, day: datetime.date) -> int:
-    return letters.filter(state__in=[Letter.State.APPROVED, Letter.State.SEALED]).update(printed_on=day)
+@transaction.atomic
+def mark_printed(*, letters, by, day: datetime.date) -> int:
+    return _change(
+        letters.filter(state__in=[Letter.State.APPROVED, Letter.State.SEALED]),
+        action=PRINTED,
+        actor=by,
+        data={"printed_on": day},
+        printed_on=day,
+    )
 
 
-def mark_mailed(letters, *, day: datetime.date) -> int:
+@transaction.atomic
+def mark_mailed(*, letters, by, day: datetime.date) -> int:
     """Approved letters that were printed; a letter not printed cannot have been mailed."""
-    return _move(
-        letters.filter(printed_on__isnull=False),
-        {Letter.State.APPROVED},
+    return _change(
+        letters.filter(state=Letter.State.APPROVED, printed_on__isnull=False),
+        action=MAILED,
+        actor=by,
+        data={"mailed_on": day},
         state=Letter.State.MAILED,
         mailed_on=day,
     )
 
 
-def hand_over_sealed(letters, *, by, day: datetime.date) -> int:
+@transaction.atomic
+def hand_over_sealed(*, letters, by, day: datetime.date) -> int:
     """Printed sealed letters, given to the person after their release."""
-    released = letters.filter(printed_on__isnull=False).exclude(
-        person__status__in=[Status.POLITICAL_PRISONER, Status.PERSECUTED]
-    )
-    return _move(
-        released, {Letter.State.SEALED}, state=Letter.State.HANDED_OVER, mailed_on=day, decided_by=by
+    return _change(
+        letters.filter(state=Letter.State.SEALED, printed_on__isnull=False).exclude(
+            person__status__in=IN_CUSTODY
+        ),
+        action=HANDED_OVER,
+        actor=by,
+        data={"handed_over_on": day},
+        state=Letter.State.HANDED_OVER,
+        mailed_on=day,
+        decided_by=by,
     )
 
 
@@ -194,8 +280,9 @@ def check_scan(scan) -> str:
 
 
 @transaction.atomic
-def attach_reply(letter: Letter, scan) -> Reply:
+def attach_reply(*, letter: Letter, scan, by) -> Reply:
     """A volunteer's scan of the prisoner's reply: a PDF, PNG or JPEG, at most 15 MB."""
+    letter = Letter.objects.select_for_update(of=("self",)).select_related("person").get(pk=letter.pk)
     if letter.state not in (Letter.State.MAILED, Letter.State.HANDED_OVER):
         raise LetterError(_("A reply can only come to a letter that was mailed."))
     content_type = check_scan(scan)
@@ -205,6 +292,9 @@ def attach_reply(letter: Letter, scan) -> Reply:
     )
     reply.save()
     Letter.objects.filter(pk=letter.pk).update(replies_received=F("replies_received") + 1)
+    audit.log_action(
+        action=REPLY_ATTACHED, obj=reply, record=letter, actor=by, data={"content_type": content_type}
+    )
     return reply
 
 
@@ -221,16 +311,23 @@ def _without_metadata(scan, content_type: str):
     return ContentFile(out.getvalue())
 
 
-def read_reply(reply: Reply, *, day: datetime.date) -> None:
+@transaction.atomic
+def read_reply(*, reply: Reply, day: datetime.date) -> None:
     if reply.first_read_on is None:
         Reply.objects.filter(pk=reply.pk, first_read_on__isnull=True).update(first_read_on=day)
         reply.first_read_on = day
 
 
-def delete_reply(reply: Reply) -> None:
-    reply.delete()  # the file goes with the row (`models.delete_scan_file`)
+@transaction.atomic
+def delete_reply(*, reply: Reply, by=None) -> None:
+    """A reply deleted by a volunteer (`by`, in the history) or by its writer (not in it). Its file
+    goes with it (`models.delete_scan_file`)."""
+    if by is not None:
+        audit.log_action(action=REPLY_DELETED, obj=reply, record=reply.letter, actor=by)
+    reply.delete()
 
 
+@transaction.atomic
 def purge(*, today: datetime.date) -> tuple[int, int]:
     """Deletes the texts of letters mailed, handed over or returned more than LETTERS_TEXT_DAYS ago,
     and replies first read more than LETTERS_REPLY_DAYS ago (or never read in LETTERS_UNREAD_REPLY_DAYS).
@@ -240,14 +337,65 @@ def purge(*, today: datetime.date) -> tuple[int, int]:
     texts = Letter.objects.filter(text_deleted_on__isnull=True).filter(
         Q(mailed_on__lte=text_cutoff) | Q(state=Letter.State.RETURNED, decided_on__lte=text_cutoff)
     )
-    deleted_texts = texts.update(body="", return_reason="", text_deleted_on=today)
+    deleted_texts = _change(
+        texts,
+        action=TEXT_DELETED,
+        actor_label=PURGE,
+        data={},
+        body="",
+        return_reason="",
+        text_deleted_on=today,
+    )
     read_cutoff = today - datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
     unread_cutoff = today - datetime.timedelta(days=settings.LETTERS_UNREAD_REPLY_DAYS)
     replies = list(
         Reply.objects.filter(
             Q(first_read_on__lte=read_cutoff) | Q(first_read_on__isnull=True, received_on__lte=unread_cutoff)
-        )
+        ).select_related("letter__person")
     )
-    for reply in replies:
-        delete_reply(reply)
+    AuditEntry.objects.bulk_create(
+        [
+            audit.action_entry(action=REPLY_DELETED, obj=reply, record=reply.letter, actor_label=PURGE)
+            for reply in replies
+        ],
+        batch_size=1000,
+    )
+    Reply.objects.filter(pk__in=[reply.pk for reply in replies]).delete()  # their files go on commit
     return deleted_texts, len(replies)
+
+
+@transaction.atomic
+def load_rules(*, country: str, actor_label: str, replace: bool = False) -> int:
+    """Loads a country's rules from its data file; keeps staff's edits unless asked to replace them.
+    Returns how many rules were created."""
+    data = rules.country_file(country)
+    ruleset, created = RuleSet.objects.get_or_create(
+        country=data["country"].upper(), defaults={"max_characters": data["max_characters"]}
+    )
+    if not created and not replace and ruleset.rules.exists():
+        return 0
+    replaced, _per_model = ruleset.rules.all().delete()
+    ruleset.max_characters = data["max_characters"]
+    ruleset.save(update_fields=["max_characters"])
+    new = [
+        Rule(
+            ruleset=ruleset,
+            category=item["category"],
+            language=item.get("language", ""),
+            terms="\n".join(item["terms"]),
+        )
+        for item in data["rules"]
+    ]
+    for rule in new:
+        rule.clean()
+    Rule.objects.bulk_create(new)
+    audit.log_action(
+        action=RULES_LOADED,
+        obj=ruleset,
+        actor_label=actor_label,
+        data={"rules": len(new), "replaced": replaced, "max_characters": ruleset.max_characters},
+    )
+    # Once committed, every process compiles the new rules (a check in between may have compiled
+    # the old ones under the version the save above bumped).
+    transaction.on_commit(rules.VERSION.bump)
+    return len(new)

@@ -5,6 +5,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solidarity.catalogue.forms import birthdays_within
-from solidarity.catalogue.views import public_page
-from solidarity.core import ratelimit
-from solidarity.friends import codenames, guard
-from solidarity.friends.views import current_friend, form_page
-from solidarity.registry.models import Person, Status
+from solidarity.core import guard, ratelimit
+from solidarity.core.pages import form_page, public_page
+from solidarity.friends import codenames
+from solidarity.friends.session import current_friend
+from solidarity.registry.models import IN_CUSTODY, Person, Status
 
 from . import checker, phrasebook, services
 from .forms import CodenameForm, ComposeForm, EveningForm, HandOverForm
@@ -28,17 +29,12 @@ from .postcards import DESIGNS
 
 SESSION_KEY = "letters_key"
 FOLLOW_LIMIT_PER_HOUR = 20
-IN_CUSTODY = (Status.POLITICAL_PRISONER, Status.PERSECUTED)
 BIRTHDAY_WINDOW_DAYS = 45
 
 
 def _recipient(pk: int) -> Person:
     people = Person.objects.published().select_related("current_facility")
     return get_object_or_404(people, pk=pk)
-
-
-def first_name_in(person: Person, language: str) -> str:
-    return getattr(person, f"first_name_{language}", "") or person.first_name
 
 
 def _phrase_choices(person: Person, today: datetime.date):
@@ -65,9 +61,9 @@ def _compose_context(person: Person, form: ComposeForm, topics, result=None, err
                 "phrases": [
                     {
                         "id": phrase.id,
-                        "shown": phrase.shown_in(language, person.gender, first_name_in(person, language)),
+                        "shown": phrase.shown_in(language, person.gender, person.first_name_in(language)),
                         "written": phrase.written_in(
-                            letter_language, person.gender, first_name_in(person, letter_language)
+                            letter_language, person.gender, person.first_name_in(letter_language)
                         ),
                     }
                     for phrase in topic.phrases
@@ -96,13 +92,13 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render(request, "letters/compose.html", _compose_context(person, form, topics))
     data = form.cleaned_data
-    action = request.POST.get("action", "check")
-    if action == "phrases":
+    action = data["action"] or ComposeForm.CHECK
+    if action == ComposeForm.PHRASES:
         addition = phrasebook.assemble(
             data["phrases"],
             language=data["language"],
             gender=person.gender,
-            name=first_name_in(person, data["language"]),
+            name=person.first_name_in(data["language"]),
         )
         post = request.POST.copy()
         post["body"] = phrasebook.append(data["body"], addition)
@@ -113,18 +109,17 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
     body = data.get("body", "")
     result = checker.check(body, kind=data["kind"], addressee=person)
     error = None
-    if action in ("pdf", "hand_over") and not body.strip():
+    sending = action in (ComposeForm.PDF, ComposeForm.HAND_OVER)
+    if sending and not body.strip():
         error = _("The letter is empty: write something, or choose phrases from the phrasebook.")
-    elif action in ("pdf", "hand_over") and person.current_facility_id is None:
+    elif sending and person.current_facility_id is None:
         error = _("We do not know where this person is held, so there is no address to write to yet.")
-    elif action == "pdf":
-        if result.ok or data["print_anyway"]:
-            return _pdf_response(person, data, today)
-        error = _("Change what is marked first, or tick “print even so” if you know the risk.")
-    elif action == "hand_over":
-        if result.ok:
-            return _hand_over_page(request, person, HandOverForm(initial=data))
-        error = _("Volunteers can only take a letter with nothing marked. Change what is marked first.")
+    elif sending and not (result.ok or data["accept_risk"]):
+        error = _("Change what is marked first, or tick “even so” if you know the risk.")
+    elif action == ComposeForm.PDF:
+        return _pdf_response(person, data, today)
+    elif action == ComposeForm.HAND_OVER:
+        return _hand_over_page(request, person, HandOverForm(initial=data, request=request))
     return render(request, "letters/compose.html", _compose_context(person, form, topics, result, error))
 
 
@@ -143,7 +138,7 @@ def _pdf_response(person: Person, data: dict, today: datetime.date) -> HttpRespo
     return response
 
 
-def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm, error=None) -> HttpResponse:
+def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm) -> HttpResponse:
     known = services.reachability_of(person)
     return render(
         request,
@@ -151,16 +146,14 @@ def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm, er
         {
             "person": person,
             "form": form,
-            "error": error,
             "known": known,
             "statuses": Reachability.Status,
             "may_seal": known.status == Reachability.Status.INCOMMUNICADO,
             "friend": current_friend(request),
             "body": form["body"].value(),
-            "challenge": guard.new_challenge(),
-            "question": guard.new_question(),
-            "honeypot": guard.HONEYPOT,
+            "accepts_risk": form.fields["accept_risk"].to_python(form["accept_risk"].value()),
             "retention_days": settings.LETTERS_TEXT_DAYS,
+            **guard.context(),
         },
     )
 
@@ -169,27 +162,18 @@ def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm, er
 @form_page
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     person = _recipient(pk)
-    form = HandOverForm(request.POST)
-    if not form.is_valid() or person.current_facility_id is None:
+    form = HandOverForm(request.POST, request=request)
+    if not form.is_valid():
+        if form.has_error(NON_FIELD_ERRORS, code="guard"):
+            return _hand_over_page(request, person, form)
         messages.error(request, _("The letter did not come through. Please write it again."))
         return redirect("compose_letter", pk=person.pk)
+    if not ratelimit.hit(
+        "letters:hand_over", ratelimit.client_key(request), limit=settings.LETTERS_LIMIT_PER_HOUR, window=3600
+    ):
+        form.add_error(None, _("Too many letters from here. Please try again in an hour."))
+        return _hand_over_page(request, person, form)
     data = form.cleaned_data
-    result = checker.check(data["body"], kind=data["kind"], addressee=person)
-    if not result.ok:
-        # The rules or the registry changed since the last check: back to writing, nothing lost.
-        topics, choices = _phrase_choices(person, timezone.localdate())
-        compose_form = ComposeForm({**data, "phrases": []}, phrase_choices=choices)
-        compose_form.is_valid()
-        error = _("Volunteers can only take a letter with nothing marked. Change what is marked first.")
-        context = _compose_context(person, compose_form, topics, result, error)
-        return render(request, "letters/compose.html", context)
-    error = guard.check(request, request.POST)
-    client = ratelimit.client_key(request)
-    if error is None and ratelimit.exceeded("letters:hand_over", client, settings.LETTERS_LIMIT_PER_HOUR):
-        error = _("Too many letters from here. Please try again in an hour.")
-    if error:
-        return _hand_over_page(request, person, form, error)
-    ratelimit.record("letters:hand_over", client, 3600)
     friend = current_friend(request)
     try:
         letter, codename = services.hand_over(
@@ -200,9 +184,18 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             design=data["design"],
             friend=friend,
             sealed=data["sealed"],
+            accepted_risk=data["accept_risk"],
         )
+    except services.Flagged as flagged:
+        # The rules or the registry changed since the last check: back to writing, nothing lost.
+        topics, choices = _phrase_choices(person, timezone.localdate())
+        compose_form = ComposeForm({**data, "phrases": []}, phrase_choices=choices)
+        compose_form.is_valid()
+        context = _compose_context(person, compose_form, topics, flagged.result, str(flagged))
+        return render(request, "letters/compose.html", context)
     except services.LetterError as refusal:
-        return _hand_over_page(request, person, form, str(refusal))
+        form.add_error(None, str(refusal))
+        return _hand_over_page(request, person, form)
     request.session[SESSION_KEY] = codenames.key_hash(codename) if codename else friend.key_hash
     return render(request, "letters/handed.html", {"letter": letter, "codename": codename, "person": person})
 
@@ -223,22 +216,23 @@ def _followed(request: HttpRequest):
 
 @form_page
 def follow(request: HttpRequest) -> HttpResponse:
-    form = CodenameForm(request.POST or None)
+    form = CodenameForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if request.POST.get("action") == "close":
             request.session.pop(SESSION_KEY, None)
             return redirect("letters_follow")
-        client = ratelimit.client_key(request)
-        if ratelimit.exceeded("letters:follow", client, FOLLOW_LIMIT_PER_HOUR):
-            form.add_error(None, _("Too many attempts from here. Please try again in an hour."))
-        elif form.is_valid():
-            ratelimit.record("letters:follow", client, 3600)
-            key = services.followed_by(form.cleaned_data["codename"])
-            if key:
+        if form.is_valid():
+            client = ratelimit.client_key(request)
+            if not ratelimit.hit("letters:follow", client, limit=FOLLOW_LIMIT_PER_HOUR, window=3600):
+                form.add_error(None, _("Too many attempts from here. Please try again in an hour."))
+            elif key := services.followed_by(form.cleaned_data["codename"]):
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = key
                 return redirect("letters_follow")
-            form.add_error("codename", _("No letter is followed by this codename. Check the seven words."))
+            else:
+                form.add_error(
+                    "codename", _("No letter is followed by this codename. Check the seven words.")
+                )
     letters = _followed(request)
     if letters is not None:
         letters = list(
@@ -257,7 +251,7 @@ def _reply_for(request: HttpRequest, pk: int) -> Reply:
 @form_page
 def read_reply(request: HttpRequest, pk: int) -> HttpResponse:
     reply = _reply_for(request, pk)
-    services.read_reply(reply, day=timezone.localdate())
+    services.read_reply(reply=reply, day=timezone.localdate())
     response = FileResponse(reply.scan.open("rb"), content_type=reply.content_type)
     # Images open in the page; a PDF is saved (a browser's PDF viewer would need a looser policy).
     disposition = "inline" if reply.content_type.startswith("image/") else "attachment"
@@ -269,7 +263,7 @@ def read_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @form_page
 def delete_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    services.delete_reply(_reply_for(request, pk))
+    services.delete_reply(reply=_reply_for(request, pk))
     messages.info(request, _("The reply has been deleted."))
     return redirect("letters_follow")
 

@@ -11,7 +11,7 @@ from .models import Article, Event, Facility, FacilityKind, Interest, Person, Re
 
 class EventInline(AuditedInline):
     model = Event
-    fields = ["date", "kind", "facility", "source_url", "source_citation", "note"]
+    fields = ["date", "kind", "facility", "source_url", "source_citation", "note_code", "note"]
     autocomplete_fields = ["facility"]
     ordering = ["date", "id"]
 

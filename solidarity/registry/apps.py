@@ -10,7 +10,33 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from solidarity.core import plugins
+
         from . import models, versioning
+
+        edit, view = plugins.EDIT, ("view",)
+        plugins.role_permissions.register(
+            "registry.editor",
+            plugins.RolePermissions(
+                plugins.EDITOR,
+                {
+                    "registry.person": edit,
+                    "registry.event": edit,
+                    "registry.sentence": edit,
+                    "registry.facility": edit,
+                    "registry.article": edit,
+                    "registry.interest": edit,
+                    "registry.region": view,
+                    "registry.facilitykind": view,
+                    "audit.auditentry": view,  # the history of the record they keep
+                },
+            ),
+        )
+        for role in (plugins.LETTERS_VOLUNTEER, plugins.FINANCE):  # whom a letter or a gift is for
+            plugins.role_permissions.register(
+                f"registry.{role}",
+                plugins.RolePermissions(role, {"registry.person": view, "registry.facility": view}),
+            )
 
         for model in (models.Person, models.Event, models.Sentence, models.Facility, models.Article):
             post_save.connect(versioning.bump, sender=model, dispatch_uid=f"version-save-{model.__name__}")

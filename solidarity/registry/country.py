@@ -1,14 +1,20 @@
-"""A country's reference data (regions, kinds of facility, facilities, legal articles) from its
-data file, `data/countries/<code>.json`. Loading is an idempotent upsert keyed on slugs."""
+"""A country's reference data (regions, kinds of facility, facilities, legal articles, the canonical
+list the registry follows, the counts others published) from its data file,
+`data/countries/<code>.json`. Loading is an idempotent upsert keyed on slugs.
 
+Reading the file needs no models, so that settings.py can take its defaults from here before the
+apps are loaded; the functions that write import the models when called.
+"""
+
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-
-from .models import Article, Facility, FacilityKind, Region
+from django.utils.functional import lazy
+from django.utils.translation import get_language
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -21,30 +27,106 @@ def read_country(code: str | None = None) -> dict:
     return json.loads(country_file(code).read_text(encoding="utf-8"))
 
 
+@functools.cache
+def _reference(code: str) -> dict:
+    """The file as the registry's own helpers read it: once per process, never changed."""
+    return read_country(code)
+
+
+def _current(code: str | None) -> dict:
+    return _reference((code or settings.COUNTRY).lower())
+
+
+@dataclass(frozen=True)
+class CanonicalList:
+    """The list of political prisoners whose recognitions the registry follows."""
+
+    names: dict[str, str]  # by language
+    url: str
+    citation: str  # the source of an imported fact the list gives no address for
+    source_ref_prefix: str  # the list's people are "<prefix>:<their id in the list>" in the registry
+
+    @property
+    def name(self):
+        """The name in the active language; lazy, so that a setting can hold it."""
+        return lazy(self._name_now, str)()
+
+    def _name_now(self) -> str:
+        return self.names.get(get_language()) or self.names.get(settings.LATIN_LANGUAGE, "")
+
+
+def canonical_list(code: str | None = None) -> CanonicalList:
+    item = _current(code)["canonical_list"]
+    return CanonicalList(item["name"], item["url"], item["citation"], item["source_ref_prefix"])
+
+
+def facility_kind_words(code: str | None = None) -> list[tuple[str, str]]:
+    """(word, kind slug) pairs by which the list's facility titles say their kind, longest first."""
+    kinds = _current(code)["facility_kinds"]
+    pairs = [(word, kind["slug"]) for kind in kinds for word in kind.get("list_words", [])]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
 def _translated(field: str, values: dict[str, str]) -> dict[str, str]:
     """{"be": "...", "ru": "..."} -> {"name_be": "...", "name_ru": "..."} for the configured languages."""
     return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}
 
 
-def postal_address(facility: dict, script: str) -> str:
+def postal_address(facility: dict, script: str, country_name: str) -> str:
     """The lines of a facility's address as the post wants them on an envelope (without the
     recipient): the institution, the street, the postal code with the locality; in Latin script
-    also the country, for letters from abroad."""
+    also the country, for letters from abroad. Without a Cyrillic street there is no Cyrillic
+    address: an editor adds it."""
     code = facility.get("code", {})
+    street = facility.get("street", {})
     if script == "cyrillic":
+        if not street.get("cyrillic"):
+            return ""
         lines = [
             code.get("cyrillic") or facility["name"]["ru"],
-            facility["street"]["cyrillic"],
+            street["cyrillic"],
             f"{facility['postal_code']}, {facility['city']['ru']}",
         ]
     else:
+        latin = settings.LATIN_LANGUAGE
         lines = [
-            code.get("latin") or facility["name"]["en"],
-            facility["street"]["latin"],
-            f"{facility['postal_code']} {facility['city']['en']}",
-            facility.get("country_latin", "BELARUS"),
+            code.get("latin") or facility["name"][latin],
+            street.get("latin", ""),
+            f"{facility.get('postal_code', '')} {facility.get('city', {}).get(latin, '')}".strip(),
+            country_name,
         ]
-    return "\n".join(lines)
+    return "\n".join(line for line in lines if line)
+
+
+def save_facility(item: dict, *, kind, region=None, code: str | None = None):
+    """Creates or updates the facility `item["slug"]` from its description in the country file's
+    shape; the one way facilities are written, by the country's file, snapshots and the daily import.
+    Addresses are composed from the parts unless `item["postal_address"]` gives them."""
+    from .models import Facility
+
+    addresses = item.get("postal_address") or {
+        script: postal_address(item, script, _current(code)["country"]["postal_name"])
+        for script in ("cyrillic", "latin")
+    }
+    facility_code, street = item.get("code", {}), item.get("street", {})
+    facility, _created = Facility.objects.update_or_create(
+        slug=item["slug"],
+        defaults={
+            "kind": kind,
+            "region": region,
+            "code_cyrillic": facility_code.get("cyrillic", ""),
+            "code_latin": facility_code.get("latin", ""),
+            "postal_code": item.get("postal_code", ""),
+            "street_cyrillic": street.get("cyrillic", ""),
+            "street_latin": street.get("latin", ""),
+            "postal_address_cyrillic": addresses.get("cyrillic", ""),
+            "postal_address_latin": addresses.get("latin", ""),
+            "holds_women": item.get("women", False),
+            **_translated("name", item["name"]),
+            **_translated("city", item.get("city", {})),
+        },
+    )
+    return facility
 
 
 @dataclass
@@ -57,6 +139,8 @@ class LoadResult:
 
 @transaction.atomic
 def load_country(code: str | None = None) -> LoadResult:
+    from .models import Article, FacilityKind, Region
+
     data = read_country(code)
     regions = {}
     for item in data["regions"]:
@@ -69,23 +153,7 @@ def load_country(code: str | None = None) -> LoadResult:
             slug=item["slug"], defaults=_translated("name", item["name"])
         )
     for item in data["facilities"]:
-        Facility.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "kind": kinds[item["kind"]],
-                "region": regions.get(item.get("region")),
-                "code_cyrillic": item.get("code", {}).get("cyrillic", ""),
-                "code_latin": item.get("code", {}).get("latin", ""),
-                "postal_code": item.get("postal_code", ""),
-                "street_cyrillic": item["street"]["cyrillic"],
-                "street_latin": item["street"]["latin"],
-                "postal_address_cyrillic": postal_address(item, "cyrillic"),
-                "postal_address_latin": postal_address(item, "latin"),
-                "holds_women": item.get("women", False),
-                **_translated("name", item["name"]),
-                **_translated("city", item["city"]),
-            },
-        )
+        save_facility(item, kind=kinds[item["kind"]], region=regions.get(item.get("region")), code=code)
     for item in data["articles"]:
         Article.objects.update_or_create(
             code=item.get("code", Article.Code.CRIMINAL),

@@ -1,10 +1,11 @@
 """A realistic demo registry: invented people, real facilities, timelines that follow the
 published counts.
 
-The daily number of political prisoners follows a curve through the published figures (PUBLISHED
-below, from ../shared/seeds/) exactly: a day-by-day simulation recognises new people while the count
-is below the curve and releases people early (pardons, mostly) when it is above. Every person,
-name and event is invented; every event says so in its source.
+The daily number of political prisoners follows a curve through the counts others published (the
+country file's `published_counts`) exactly: a day-by-day simulation recognises new people while the
+count is below the curve and releases people early (pardons, mostly) when it is above. Between and
+around the published counts the curve follows the country file's assumed points (`demo`). Every
+person, name and event is invented; every event says so in its source.
 """
 
 import datetime
@@ -23,54 +24,54 @@ from .models import Article, Event, EventKind, Facility, Interest, Person, Regio
 from .services import refresh_all_derived_fields
 
 DEMO_SOURCE = "Demo data: an invented person, not a real record"
-
-# Counts published by Politzek.me and the Belarusian Women's Foundation (../shared/seeds/).
-PUBLISHED = {
-    datetime.date(2021, 11, 1): 1074,
-    datetime.date(2021, 12, 1): 1104,
-    datetime.date(2022, 5, 1): 1457,
-    datetime.date(2022, 10, 1): 1651,
-    datetime.date(2023, 5, 21): 1500,
-    datetime.date(2024, 7, 1): 1570,
-}
-PUBLISHED_WOMEN = (datetime.date(2023, 5, 21), 206)
-
-# The curve between and around the published figures is our assumption of its shape: a slow
-# start after the August 2020 election, the 2021-2022 rise, and the pardons of 2024-2025.
-_ASSUMED = {
-    datetime.date(2020, 5, 1): 0,
-    datetime.date(2020, 8, 1): 25,
-    datetime.date(2020, 10, 1): 95,
-    datetime.date(2021, 1, 1): 170,
-    datetime.date(2021, 4, 1): 340,
-    datetime.date(2021, 7, 1): 560,
-    datetime.date(2021, 9, 1): 880,
-    datetime.date(2022, 1, 1): 1130,
-    datetime.date(2023, 1, 1): 1560,
-    datetime.date(2024, 1, 1): 1530,
-    datetime.date(2024, 10, 1): 1380,
-    datetime.date(2025, 3, 1): 1230,
-    datetime.date(2025, 9, 15): 1170,
-    datetime.date(2025, 12, 15): 1100,
-    datetime.date(2026, 6, 1): 1080,
-}
-CURVE = sorted({**_ASSUMED, **PUBLISHED}.items())
-START = CURVE[0][0]
-PARDON_SEASON = (datetime.date(2024, 7, 1), datetime.date(2025, 12, 31))
 RECOGNIZED_SHARE = 0.88  # the rest of a demo registry: persecuted, not (yet) recognised
-WOMEN_SHARE = 0.137  # 206 of 1,500
 
 
-def target_on(day: datetime.date) -> float:
-    """The curve's value on a day: linear between its points, flat after the last."""
-    dates = [d for d, _ in CURVE]
-    i = bisect_right(dates, day)
-    if i == 0:
-        return 0.0
-    if i == len(CURVE):
-        return float(CURVE[-1][1])
-    (d0, c0), (d1, c1) = CURVE[i - 1], CURVE[i]
-    return c0 + (c1 - c0) * (day - d0).days / (d1 - d0).days
+@dataclass(frozen=True)
+class Curve:
+    """The daily count of political prisoners the demo registry follows."""
+
+    published: dict[datetime.date, int]
+    points: list[tuple[datetime.date, int]]  # the published counts and the assumed ones, by date
+    women: tuple[datetime.date, int]  # how many of those held on that date were women
+    pardon_season: tuple[datetime.date, datetime.date]
+
+    @property
+    def start(self) -> datetime.date:
+        return self.points[0][0]
+
+    @property
+    def women_share(self) -> float:
+        day, women = self.women
+        return women / self.published[day]
+
+    def on(self, day: datetime.date) -> float:
+        """The curve's value on a day: linear between its points, flat after the last."""
+        dates = [d for d, _ in self.points]
+        i = bisect_right(dates, day)
+        if i == 0:
+            return 0.0
+        if i == len(self.points):
+            return float(self.points[-1][1])
+        (d0, c0), (d1, c1) = self.points[i - 1], self.points[i]
+        return c0 + (c1 - c0) * (day - d0).days / (d1 - d0).days
+
+
+def published_curve(code: str | None = None) -> Curve:
+    """The curve through the country file's published counts and the demo's assumed points."""
+    data = country.read_country(code)
+    day = datetime.date.fromisoformat
+    counts = data["published_counts"]["counts"]
+    published = {day(item["date"]): item["value"] for item in counts}
+    women = next((day(item["date"]), item["women"]) for item in counts if "women" in item)
+    assumed = {day(item["date"]): item["value"] for item in data["demo"]["assumed_counts"]}
+    season = data["demo"]["pardon_season"]
+    return Curve(
+        published=published,
+        points=sorted({**assumed, **published}.items()),
+        women=women,
+        pardon_season=(day(season["from"]), day(season["to"])),
+    )
 
 
 @dataclass
@@ -99,7 +100,9 @@ def _sentence_days(rng: random.Random) -> int:
     return max(30, int(rng.lognormvariate(7.05, 0.6)))
 
 
-def simulate(rng: random.Random, *, stretch: float, scale: float, today: datetime.date) -> list[Stay]:
+def simulate(
+    rng: random.Random, curve: Curve, *, stretch: float, scale: float, today: datetime.date
+) -> list[Stay]:
     """Day by day: release those whose time is up, release early (pardons) while above the curve,
     recognise new people while below it. Stays last a sampled term times `stretch`."""
     stays: list[Stay] = []
@@ -115,14 +118,14 @@ def simulate(rng: random.Random, *, stretch: float, scale: float, today: datetim
         del position[index]
         stays[index].end = day
 
-    for day in _days(START, today):
+    for day in _days(curve.start, today):
         while ends and ends[0][0] <= day:
             _end, index = heapq.heappop(ends)
             if index in position:
                 release(index, day)
-        target = round(target_on(day) * scale)
+        target = round(curve.on(day) * scale)
         if len(active) > target:
-            in_pardon_season = PARDON_SEASON[0] <= day <= PARDON_SEASON[1]
+            in_pardon_season = curve.pardon_season[0] <= day <= curve.pardon_season[1]
             for index in rng.sample(active, len(active) - target):
                 release(index, day)
                 if in_pardon_season or rng.random() < 0.3:
@@ -137,13 +140,13 @@ def simulate(rng: random.Random, *, stretch: float, scale: float, today: datetim
     return stays
 
 
-def plan(people: int, seed: int, today: datetime.date) -> Plan:
+def plan(people: int, seed: int, today: datetime.date, curve: Curve) -> Plan:
     """Finds how long stays must be so that about RECOGNIZED_SHARE of `people` are recognised
     while the curve is followed; a registry too small for the real curve gets a scaled-down one."""
     wanted = max(1, int(people * RECOGNIZED_SHARE))
 
     def run(stretch: float, scale: float) -> list[Stay]:
-        return simulate(random.Random(seed), stretch=stretch, scale=scale, today=today)
+        return simulate(random.Random(seed), curve, stretch=stretch, scale=scale, today=today)
 
     shortest, longest = 0.02, 6.0
     scale = 1.0
@@ -172,24 +175,27 @@ class DemoRegistry:
         self.today = today or timezone.localdate()
         self.names = json.loads((country.DATA_DIR / "demo_names.json").read_text(encoding="utf-8"))
         self.languages = [code for code, _ in settings.LANGUAGES]
+        self.curve = published_curve()
 
     # --- reference data ---------------------------------------------------------------------------
 
     def _load_reference(self) -> None:
         country.load_country()
+        data = country.read_country()
         for item in self.names["interests"]:
             Interest.objects.update_or_create(
                 slug=item["slug"],
                 defaults={f"name_{code}": item["name"].get(code, "") for code in self.languages},
             )
         self.regions = list(Region.objects.all())
-        self.region_weights = [30 if r.slug == "minsk-city" else 10 for r in self.regions]
+        weights = {item["slug"]: item.get("weight", 1) for item in data["regions"]}
+        self.region_weights = [weights.get(r.slug, 1) for r in self.regions]
         facilities = list(Facility.objects.select_related("kind"))
         self.by_kind: dict[str, list[Facility]] = {}
         for facility in facilities:
             self.by_kind.setdefault(facility.kind.slug, []).append(facility)
         self.articles = list(Article.objects.all())
-        data = country.read_country()
+        self.courts = data["demo"]["courts"]
         weights = {(a["number"], a.get("part", "")): a.get("weight", 1) for a in data["articles"]}
         self.article_weights = [weights.get((a.number, a.part), 1) for a in self.articles]
         self.interests = list(Interest.objects.all())
@@ -309,7 +315,7 @@ class DemoRegistry:
                 verdict_date=verdict,
                 term_months=months,
                 regime=regime,
-                court=self.rng.choice(["Minsk City Court", "Regional court", "District court"]),
+                court=self.rng.choice(self.courts),
                 source_citation=DEMO_SOURCE,
             )
             sentence.chosen_articles = self._articles()
@@ -355,7 +361,7 @@ class DemoRegistry:
     @transaction.atomic
     def build(self) -> dict:
         self._load_reference()
-        the_plan = plan(self.people, self.seed, self.today)
+        the_plan = plan(self.people, self.seed, self.today, self.curve)
         stays = the_plan.stays
         self._choose_women(stays, the_plan.scale)
         self._choose_deaths(stays)
@@ -363,7 +369,7 @@ class DemoRegistry:
         for number, stay in enumerate(stays, start=1):
             lag = self.rng.randint(7, 150)
             detained = max(
-                START - datetime.timedelta(days=90), stay.recognized - datetime.timedelta(days=lag)
+                self.curve.start - datetime.timedelta(days=90), stay.recognized - datetime.timedelta(days=lag)
             )
             person = self._person(number, stay.female, detained)
             people.append(person)
@@ -376,7 +382,8 @@ class DemoRegistry:
         # The persecuted who were never recognised: most released, some still held.
         for number in range(len(stays) + 1, self.people + 1):
             female = self.rng.random() < 0.18
-            detained = START + datetime.timedelta(days=self.rng.randint(0, (self.today - START).days - 1))
+            start = self.curve.start
+            detained = start + datetime.timedelta(days=self.rng.randint(0, (self.today - start).days - 1))
             end = detained + datetime.timedelta(days=self.rng.randint(5, 900))
             person = self._person(number, female, detained)
             people.append(person)
@@ -396,16 +403,16 @@ class DemoRegistry:
         }
 
     def _choose_women(self, stays: list[Stay], scale: float) -> None:
-        """Women are WOMEN_SHARE of everyone, and exactly the published number on its date."""
-        day, women = PUBLISHED_WOMEN
+        """Women are the published share of everyone, and exactly the published number on its date."""
+        day, women = self.curve.women
         held = [s for s in stays if s.recognized <= day and (s.end is None or s.end > day)]
         chosen = set(map(id, self.rng.sample(held, min(len(held), round(women * scale)))))
         for stay in stays:
             held_then = stay.recognized <= day and (stay.end is None or stay.end > day)
-            stay.female = id(stay) in chosen if held_then else self.rng.random() < WOMEN_SHARE
+            stay.female = id(stay) in chosen if held_then else self.rng.random() < self.curve.women_share
 
     def _choose_deaths(self, stays: list[Stay]) -> None:
-        """A few people die in custody (seven did between 2021 and 2024)."""
+        """A few people die in custody: one in five hundred of those ever recognised."""
         ended = [s for s in stays if s.end is not None]
         for stay in self.rng.sample(ended, min(len(ended), max(1, round(len(stays) * 0.002)))):
             stay.end_kind = EventKind.DIED
@@ -436,9 +443,9 @@ class DemoRegistry:
         )
 
 
-def counts_on_published_dates() -> dict[datetime.date, tuple[int, int]]:
+def counts_on_published_dates(curve: Curve) -> dict[datetime.date, tuple[int, int]]:
     """(published, ours) for every published date: what `demo_data` prints and tests check."""
     return {
         day: (published, Person.objects.political_prisoners_on(day).count())
-        for day, published in PUBLISHED.items()
+        for day, published in curve.published.items()
     }

@@ -123,6 +123,10 @@ class Status(models.TextChoices):
     AT_LARGE = "at_large", _("not in custody")
 
 
+# The statuses of someone held now, recognised or not: letters reach them, their names are others' risk.
+IN_CUSTODY = frozenset({Status.POLITICAL_PRISONER, Status.PERSECUTED})
+
+
 class EventKind(models.TextChoices):
     DETAINED = "detained", _("detained")
     CHARGED = "charged", _("charged")
@@ -287,6 +291,16 @@ class Person(models.Model):
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
+    def name_in(self, language: str) -> str:
+        """First name, patronymic and last name as written in one language's columns."""
+        parts = (
+            getattr(self, f"{field}_{language}", "") for field in ("first_name", "patronymic", "last_name")
+        )
+        return " ".join(part for part in parts if part)
+
+    def first_name_in(self, language: str) -> str:
+        return getattr(self, f"first_name_{language}", "") or self.first_name
+
     @property
     def initials(self) -> str:
         """For the placeholder shown where there is no photo."""
@@ -321,6 +335,17 @@ class Person(models.Model):
 
 
 class Event(Sourced):
+    class Note(models.TextChoices):
+        """What the daily import says of an event, shown in the reader's language."""
+
+        RECOGNITION_DATE_FROM_ARREST = (
+            "recognition_date_from_arrest",
+            _("The list gives no date of recognition; the date of arrest stands for it."),
+        )
+        RELEASE_DATE_UNKNOWN = "release_date_unknown", _("Released on a date the list does not give.")
+        HELD_ACCORDING_TO_LIST = "held_according_to_list", _("Held here according to the list.")
+        SEEN_IN_LIST = "seen_in_list", _("Seen at this facility in the list on this date.")
+
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="events", verbose_name=_("person")
     )
@@ -335,6 +360,7 @@ class Event(Sourced):
         verbose_name=_("facility"),
         help_text=_("Where the person is held from this date on, if the event says."),
     )
+    note_code = models.CharField(_("standard note"), max_length=40, choices=Note.choices, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -362,6 +388,11 @@ class Event(Sourced):
         if self.person.gender == Person.Gender.FEMALE:
             return EVENT_LABELS_FOR_WOMEN[self.kind]
         return self.get_kind_display()
+
+    @property
+    def note_text(self) -> str:
+        """The standard note in the reader's language, then the editors' own words."""
+        return " ".join(part for part in (str(self.get_note_code_display()), self.note) if part)
 
 
 class Sentence(Sourced):

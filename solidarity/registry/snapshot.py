@@ -31,6 +31,13 @@ def article_id(article: Article) -> str:
     return ":".join([article.code, article.number, article.part])
 
 
+def find_article(public_id: str) -> Article | None:
+    """The article an `article_id` ("criminal:342:1") names, or None."""
+    code, _sep, rest = public_id.partition(":")
+    number, _sep, part = rest.partition(":")
+    return Article.objects.filter(code=code, number=number, part=part).first()
+
+
 def _source(url: str, citation: str) -> dict[str, str]:
     return {"url": url, "citation": citation}
 
@@ -56,7 +63,7 @@ def _people(facility_slugs: dict[int, str]) -> list[dict]:
     interests = _grouped(Person.interests.through.objects.values_list("person_id", "interest_id"))
     events = _grouped(
         Event.objects.order_by("person_id", "date", "id").values_list(
-            "person_id", "date", "kind", "facility_id", "source_url", "source_citation", "note"
+            "person_id", "date", "kind", "facility_id", "source_url", "source_citation", "note_code", "note"
         )
     )
     sentence_articles = _grouped(Sentence.articles.through.objects.values_list("sentence_id", "article_id"))
@@ -129,9 +136,10 @@ def _people(facility_slugs: dict[int, str]) -> list[dict]:
                         "kind": kind,
                         "facility": facility_slugs.get(facility),
                         "source": _source(url, citation),
+                        "note_code": note_code,
                         "note": note,
                     }
-                    for _person, date, kind, facility, url, citation, note in events.get(pk, [])
+                    for _person, date, kind, facility, url, citation, note_code, note in events.get(pk, [])
                 ],
                 "sentences": [
                     {
@@ -185,6 +193,17 @@ def facility_record(f: Facility) -> dict:
     }
 
 
+def article_record(a: Article) -> dict:
+    """An article of a legal code as the snapshot and the open-data API describe it."""
+    return {
+        "id": article_id(a),
+        "code": a.code,
+        "number": a.number,
+        "part": a.part,
+        "title": translations(a, "title"),
+    }
+
+
 def build_snapshot() -> dict:
     facilities = list(Facility.objects.select_related("kind", "region"))
     facility_slugs = {facility.pk: facility.slug for facility in facilities}
@@ -199,16 +218,7 @@ def build_snapshot() -> dict:
             {"id": k.slug, "name": translations(k, "name")} for k in FacilityKind.objects.all()
         ],
         "interests": [{"id": i.slug, "name": translations(i, "name")} for i in Interest.objects.all()],
-        "articles": [
-            {
-                "id": article_id(a),
-                "code": a.code,
-                "number": a.number,
-                "part": a.part,
-                "title": translations(a, "title"),
-            }
-            for a in Article.objects.all()
-        ],
+        "articles": [article_record(a) for a in Article.objects.all()],
         "facilities": [facility_record(f) for f in facilities],
         "people": _people(facility_slugs),
     }

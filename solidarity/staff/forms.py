@@ -34,6 +34,8 @@ class StaffLoginForm(AdminAuthenticationForm):
             raise forms.ValidationError(self.error_messages["locked"], code="locked")
         try:
             cleaned = super().clean()
+            if self.user_cache is None:  # a field left empty: Django's form checks nothing then
+                raise self.get_invalid_login_error()
             device = match_token(self.user_cache, self.cleaned_data.get("otp_token") or "")
             if device is None:
                 raise forms.ValidationError(self.error_messages["invalid_token"], code="invalid_token")

@@ -1,4 +1,5 @@
-"""Limits on failed staff logins, per account and per (hashed, never stored) client."""
+"""Limits on failed staff logins, per account and per (hashed, never stored) client: only failures
+count, so the lock is asked before the password is checked and a failure is counted after."""
 
 import hashlib
 import hmac
@@ -23,9 +24,12 @@ def _counters(request: HttpRequest, username: str) -> list[tuple[str, str, int]]
 
 
 def login_locked(request: HttpRequest, username: str) -> bool:
-    return any(ratelimit.exceeded(scope, key, limit) for scope, key, limit in _counters(request, username))
+    """Asked before the password is checked: a locked login is refused even with the right one."""
+    return any(
+        ratelimit.exceeded(scope, key, limit=limit) for scope, key, limit in _counters(request, username)
+    )
 
 
 def record_login_failure(request: HttpRequest, username: str) -> None:
-    for scope, key, _limit in _counters(request, username):
-        ratelimit.record(scope, key, settings.LOGIN_FAILURE_WINDOW)
+    for scope, key, limit in _counters(request, username):
+        ratelimit.hit(scope, key, limit=limit, window=settings.LOGIN_FAILURE_WINDOW)

@@ -6,3 +6,14 @@ class StatsConfig(AppConfig):
     name = "solidarity.stats"
     label = "stats"
     verbose_name = _("Statistics")
+
+    def ready(self) -> None:
+        from solidarity.core import plugins
+
+        from . import services
+        from .api import router
+
+        plugins.api_routers.register("stats", plugins.ApiRouter("stats", router), order=20)
+        plugins.country_loaders.register(
+            "stats.figures", lambda code: f"{services.load_published_figures(code)} published figures"
+        )

@@ -7,10 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from solidarity.core.pages import for_every_origin
+from solidarity.core.spreadsheets import spreadsheet_safe
 from solidarity.registry.models import Article, Facility, Region
+from solidarity.registry.snapshot import article_id
 
 from . import charts, computations
 from .computations import AGE_GROUPS, GROUP_LABELS, SERIES_START, SERVED_GROUPS, TERM_GROUPS
@@ -32,45 +36,64 @@ def _as_of(request: HttpRequest) -> datetime.date:
     return min(max(day, SERIES_START), today)
 
 
-def _ordered(counts: dict, groups) -> list[tuple[str, int]]:
+def _grouped(counts: dict, groups) -> list[tuple[str, str, int]]:
     keys = [key for _low, _high, key in groups] + ["unknown"]
-    return [(str(GROUP_LABELS[key]), counts[key]) for key in keys if counts.get(key)]
+    return [(key, str(GROUP_LABELS[key]), counts[key]) for key in keys if counts.get(key)]
 
 
-def _top(counts: dict, names: dict) -> list[tuple[str, int]]:
-    rows = sorted(
-        ((names.get(key, _("not known")), count) for key, count in counts.items()), key=lambda r: -r[1]
-    )
-    return [(str(label), count) for label, count in rows[:TOP]]
+def _named(counts: dict, names: dict[int, tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Rows of (id, name, count), largest first; a key no longer in the registry is "unknown"."""
+    unknown = ("unknown", _("not known"))
+    rows = [(*names.get(key, unknown), count) for key, count in counts.items()]
+    return sorted(rows, key=lambda row: (-row[2], row[1]))
 
 
-def labelled_breakdowns(day: datetime.date) -> dict[str, dict]:
-    """Each breakdown on `day` with a title and rows of (label, count) in the reader's language."""
+def breakdown_rows(day: datetime.date) -> dict[str, dict]:
+    """Each breakdown on `day`: a title and every row as (id, label, count). The ids are the
+    open-data API's (an article's `criminal:342:1`, a facility's or region's slug, a group's key);
+    the labels are in the reader's language."""
     data = computations.breakdowns(day)
-    articles = {a.pk: f"{a.label} {a.title}" for a in Article.objects.all()}
-    facilities = {f.pk: str(f) for f in Facility.objects.all()}
-    regions = {r.pk: str(r) for r in Region.objects.all()}
+    articles = {a.pk: (article_id(a), f"{a.label} {a.title}") for a in Article.objects.all()}
+    facilities = {f.pk: (f.slug, str(f)) for f in Facility.objects.all()}
+    regions = {r.pk: (r.slug, str(r)) for r in Region.objects.all()}
     gender = [
-        (str(GROUP_LABELS[key]), data["gender"][key])
+        (key, str(GROUP_LABELS[key]), data["gender"][key])
         for key in ("female", "male", "unknown")
         if data["gender"].get(key)
     ]
-    named = {
+    return {
         "gender": {"title": _("By gender"), "rows": gender},
-        "age": {"title": _("By age"), "rows": _ordered(data["age"], AGE_GROUPS)},
-        "term": {"title": _("By length of sentence"), "rows": _ordered(data["term"], TERM_GROUPS)},
-        "served": {"title": _("By time already served"), "rows": _ordered(data["served"], SERVED_GROUPS)},
-        "region": {"title": _("By region"), "rows": _top(data["region"], regions)},
-        "facility": {
-            "title": _("By place of detention (the 15 largest)"),
-            "rows": _top(data["facility"], facilities),
-        },
-        "article": {"title": _("By article (the 15 commonest)"), "rows": _top(data["article"], articles)},
+        "age": {"title": _("By age"), "rows": _grouped(data["age"], AGE_GROUPS)},
+        "term": {"title": _("By length of sentence"), "rows": _grouped(data["term"], TERM_GROUPS)},
+        "served": {"title": _("By time already served"), "rows": _grouped(data["served"], SERVED_GROUPS)},
+        "region": {"title": _("By region"), "rows": _named(data["region"], regions)},
+        "facility": {"title": _("By place of detention"), "rows": _named(data["facility"], facilities)},
+        "article": {"title": _("By article"), "rows": _named(data["article"], articles)},
     }
-    for breakdown in named.values():
-        breakdown["height"] = charts.breakdown_height(breakdown["rows"])
-        breakdown["width"] = charts.BREAKDOWN_WIDTH
-    return named
+
+
+def _charted(rows: list[tuple[str, str, int]]) -> list[tuple[str, int]]:
+    """What a chart shows: the largest rows, and the rest summed as one "others" row."""
+    shown = [(label, count) for _id, label, count in rows[:TOP]]
+    rest = rows[TOP:]
+    if rest:
+        others = ngettext("%(count)d other", "%(count)d others", len(rest)) % {"count": len(rest)}
+        shown.append((others, sum(count for _id, _label, count in rest)))
+    return shown
+
+
+def labelled_breakdowns(day: datetime.date) -> dict[str, dict]:
+    """Each breakdown on `day` as charted: a title, rows of (label, count), the chart's size."""
+    charted = {}
+    for name, breakdown in breakdown_rows(day).items():
+        rows = _charted(breakdown["rows"])
+        charted[name] = {
+            "title": breakdown["title"],
+            "rows": rows,
+            "height": charts.breakdown_height(rows),
+            "width": charts.BREAKDOWN_WIDTH,
+        }
+    return charted
 
 
 @public_page
@@ -131,9 +154,16 @@ def chart(request: HttpRequest, name: str) -> HttpResponse:
 
 @public_page
 def data_csv(request: HttpRequest, name: str) -> HttpResponse:
+    """Every chart's data, whole: breakdowns list every row (not only those charted), each with
+    the API's id beside its name, and the date in a column of its own."""
     day = _as_of(request)
+    if name not in ("daily", "monthly"):
+        breakdown = breakdown_rows(day).get(name)
+        if breakdown is None:
+            raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{day.isoformat()}.csv"'
+    response.write("\ufeff")  # as in people.csv: the BOM makes spreadsheets read UTF-8
     writer = csv.writer(response)
     if name == "daily":
         writer.writerow(["date", "count"])
@@ -145,15 +175,15 @@ def data_csv(request: HttpRequest, name: str) -> HttpResponse:
             for m in computations.monthly_flows(SERIES_START, day)
         )
     else:
-        breakdowns = labelled_breakdowns(day)
-        if name not in breakdowns:
-            raise Http404
-        writer.writerow([name, f"count on {day.isoformat()}"])
-        writer.writerows(breakdowns[name]["rows"])
+        writer.writerow(["date", name, "name", "count"])
+        writer.writerows(
+            (day.isoformat(), key, spreadsheet_safe(label), count) for key, label, count in breakdown["rows"]
+        )
     return response
 
 
 @public_page
+@for_every_origin
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 def embed_counter(request: HttpRequest) -> HttpResponse:
@@ -165,6 +195,7 @@ def embed_counter(request: HttpRequest) -> HttpResponse:
 
 
 @public_page
+@for_every_origin
 @svg_policy
 def embed_chart(request: HttpRequest) -> HttpResponse:
     """The daily chart as an image that partner sites may link to."""

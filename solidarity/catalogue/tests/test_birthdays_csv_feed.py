@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from solidarity.catalogue.forms import month_day_keys
-from solidarity.catalogue.views import spreadsheet_safe
+from solidarity.core.spreadsheets import spreadsheet_safe
 from solidarity.registry.models import EventKind
 from solidarity.registry.tests.factories import EventFactory, FacilityFactory
 

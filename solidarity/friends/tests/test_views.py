@@ -4,10 +4,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.db import connection
+from django.test import Client
 
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.friends import services
-from solidarity.friends.models import Friend, Friendship
+from solidarity.friends.models import Friend, Friendship, Mark
 from solidarity.registry.models import Interest, Person
 
 from .helpers import answered, codename_in, solved
@@ -194,3 +195,39 @@ def test_no_address_or_user_agent_of_a_visitor_is_found_in_any_table(client, per
                 if address in text or "UniqueAgent" in text:
                     found.append(table)
     assert found == []
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
+def test_a_friend_leaves_nothing_in_the_audit_history(client, person):
+    from solidarity.audit.models import AuditEntry
+
+    codename = codename_in(befriend(client, person).content.decode())
+    client.post(f"/en/people/{person.pk}/mark/", {"kind": "parcel"})
+    client.post("/en/friends/remember/", {"codename": codename})
+    client.post(f"/en/people/{person.pk}/unfriend/")
+    client.post("/en/friends/forget/")
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_input_to_the_friends_forms_says_what_is_wrong_and_changes_nothing(client, person):
+    befriend(client, person)
+    marked = client.post(f"/en/people/{person.pk}/mark/", {"kind": "visit"}, follow=True)
+    assert "Choose what you did: a letter or a parcel." in marked.content.decode()
+    assert not Mark.objects.exists()
+    empty = Client(HTTP_ACCEPT_LANGUAGE="en").post("/en/friends/restore/", {"codename": ""}, follow=True)
+    assert "No friend has this codename" in empty.content.decode()
+    assert client.post("/en/friends/remember/", {}).status_code == 404
+    unknown = client.get("/en/forgotten/suggest/?interests=no-such-interest")
+    assert unknown["Location"] == f"/en/people/{person.pk}/"  # unknown interests are ignored
+
+
+@pytest.mark.django_db
+def test_restoring_is_limited_per_client(client, person):
+    for _ in range(20):
+        client.post("/en/friends/restore/", {"codename": "a b c d e f g"})
+    codename = codename_in(befriend(Client(HTTP_ACCEPT_LANGUAGE="en"), person).content.decode())
+    refused = client.post("/en/friends/restore/", {"codename": codename}, follow=True)
+    assert "Too many attempts from here." in refused.content.decode()
+    assert "Maryia Kalesnikava" not in client.get("/en/friends/me/", follow=True).content.decode()

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from solidarity.imports.readers import VIASNA_CSV_COLUMNS
+from solidarity.imports.readers import LIST_CSV_COLUMNS
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Event, Person, Sentence
 from solidarity.registry.snapshot import build_snapshot
@@ -17,7 +17,7 @@ def as_csv(records: list[dict], header: list[str] | None = None, delimiter: str 
     """The sample, as the list's CSV export would have it."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
-    writer.writerow(header or VIASNA_CSV_COLUMNS)
+    writer.writerow(header or LIST_CSV_COLUMNS)
     for record in records:
         articles = "\n".join(
             record[f"articles/{i}"] for i in range(13) if record.get(f"articles/{i}") not in ("", "FALSE")
@@ -31,7 +31,7 @@ def as_csv(records: list[dict], header: list[str] | None = None, delimiter: str 
             "died": "",
             "clusters": "",
         }
-        writer.writerow([row.get(column, "") for column in VIASNA_CSV_COLUMNS])
+        writer.writerow([row.get(column, "") for column in LIST_CSV_COLUMNS])
     return out.getvalue()
 
 
@@ -153,3 +153,29 @@ def test_a_snapshot_person_with_wrong_types_is_rejected_and_the_rest_imported(tm
     assert "birth_date '2022-13-45' is not a date" in output
     assert Person.objects.count() == 7
     assert Event.objects.exists() and Sentence.objects.exists()
+
+
+def note_codes() -> dict[tuple, str]:
+    return {(e.person.source_ref, e.date.isoformat(), e.kind): e.note_code for e in Event.objects.all()}
+
+
+@pytest.mark.django_db
+def test_a_snapshots_note_codes_are_kept_and_an_unknown_one_refuses_its_person(country, tmp_path):
+    from .test_import_command import SAMPLE
+
+    run(SAMPLE)
+    snapshot = build_snapshot()
+    codes = note_codes()
+    for person in snapshot["people"]:
+        for event in person["events"]:
+            event["note_code"] = codes[person["source_ref"], event["date"], event["kind"]]
+    snapshot["people"][0]["events"][0]["note_code"] = "made_up"
+    Person.objects.all().delete()
+    path = tmp_path / "snapshot.json"
+    path.write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
+
+    output = run(path)
+    assert "48 new, 0 changed, 0 unchanged, 1 rejected" in output
+    assert "unknown note code 'made_up'" in output
+    refused = snapshot["people"][0]["source_ref"]
+    assert note_codes() == {key: code for key, code in codes.items() if key[0] != refused}

@@ -1,5 +1,6 @@
 import pytest
 
+from solidarity.audit.models import AuditEntry
 from solidarity.imports.models import ImportBatch, ImportRow
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Person, Status
@@ -10,6 +11,23 @@ from .test_import_command import RECORDS, SAMPLE, run
 @pytest.fixture
 def country(db):
     load_country()
+
+
+def review(batch, decisions=None, notes=None, **buttons) -> dict:
+    """The review form as an editor posts it: every row's decision and note, some changed."""
+    rows = list(batch.rows.all())
+    data = {
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": str(len(rows)),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+        **buttons,
+    }
+    for i, row in enumerate(rows):
+        data[f"rows-{i}-id"] = str(row.pk)
+        data[f"rows-{i}-decision"] = (decisions or {}).get(row.pk, row.decision)
+        data[f"rows-{i}-note"] = (notes or {}).get(row.pk, row.note)
+    return data
 
 
 def upload(client, content: bytes, name: str = "list.json"):
@@ -29,14 +47,15 @@ def test_an_editor_uploads_reviews_row_by_row_and_applies_only_the_accepted(veri
     assert batch.state == ImportBatch.State.READY
     assert batch.summary["new"] == 49
     page = client.get(response["Location"]).content.decode()
-    assert "New people (49)" in page and "Andrei Chapiuk" in page
+    assert "New people (49)" in page and "Siarhei Lapatsin" in page
 
     rows = {row.number: row for row in batch.rows.all()}
-    decisions = {f"decision-{row.pk}": "rejected" for row in rows.values()}
-    decisions[f"decision-{rows[1].pk}"] = "accepted"
-    decisions[f"decision-{rows[2].pk}"] = "accepted"
-    decisions[f"note-{rows[3].pk}"] = "duplicate of someone we have"
-    response = client.post(f"/admin/imports/importbatch/{batch.pk}/change/", {**decisions, "apply": "1"})
+    decisions = {row.pk: "rejected" for row in rows.values()}
+    decisions[rows[1].pk] = decisions[rows[2].pk] = "accepted"
+    notes = {rows[3].pk: "duplicate of someone we have"}
+    response = client.post(
+        f"/admin/imports/importbatch/{batch.pk}/change/", review(batch, decisions, notes, apply="1")
+    )
     assert response.status_code == 302
     assert set(Person.objects.values_list("source_ref", flat=True)) == {"viasna:1", "viasna:2"}
     assert ImportRow.objects.get(pk=rows[3].pk).note == "duplicate of someone we have"
@@ -44,8 +63,70 @@ def test_an_editor_uploads_reviews_row_by_row_and_applies_only_the_accepted(veri
     assert batch.state == ImportBatch.State.APPLIED
     # An applied batch cannot be applied again.
     assert (
-        client.post(f"/admin/imports/importbatch/{batch.pk}/change/", {"accept_all": "1"}).status_code == 403
+        client.post(
+            f"/admin/imports/importbatch/{batch.pk}/change/", review(batch, accept_all="1")
+        ).status_code
+        == 403
     )
+
+
+@pytest.mark.django_db
+def test_the_review_is_in_the_batchs_history_with_who_decided_what_and_what_was_applied(
+    verified_client, editor, country
+):
+    client = verified_client(editor)
+    upload(client, SAMPLE.read_bytes(), "viasna.json")
+    batch = ImportBatch.objects.get()
+    first = batch.rows.get(number=1)
+    client.post(
+        f"/admin/imports/importbatch/{batch.pk}/change/",
+        review(batch, {first.pk: "accepted"}, {first.pk: "checked"}, apply="1"),
+    )
+    entries = AuditEntry.objects.filter(record_id=str(batch.pk), record_type__model="importbatch")
+    assert [(e.action, e.actor) for e in entries.order_by("id")] == [
+        ("imports.batch.uploaded", editor),
+        ("imports.row.decided", editor),
+        ("imports.batch.applied", editor),
+    ]
+    decided = entries.get(action="imports.row.decided")
+    assert decided.object_id == str(first.pk) and decided.data == {"decision": "accepted", "note": "checked"}
+    assert entries.get(action="imports.batch.applied").data["applied"] == 1
+    page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
+    assert "uploaded: viasna.json" in page and "decided: 1 new" in page and "applied: viasna.json" in page
+
+
+@pytest.mark.django_db
+def test_a_decision_that_cannot_be_read_saves_nothing_and_says_so(verified_client, editor, country):
+    client = verified_client(editor)
+    upload(client, SAMPLE.read_bytes(), "viasna.json")
+    batch = ImportBatch.objects.get()
+    first, second = batch.rows.order_by("number")[:2]
+    data = review(batch, {first.pk: "accepted", second.pk: "maybe"}, {first.pk: "seen in court"}, apply="1")
+    response = client.post(f"/admin/imports/importbatch/{batch.pk}/change/", data)
+    assert response.status_code == 200
+    assert "Some decisions could not be read: nothing was saved." in response.content.decode()
+    assert 'value="seen in court"' in response.content.decode()  # what the editor typed is still there
+    assert set(batch.rows.values_list("decision", flat=True)) == {"pending"}
+    assert not Person.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_batch_is_applied_once_even_if_two_editors_apply_it(editor, country):
+    from solidarity.imports import services, tasks
+
+    batch = services.upload(
+        file_name="list.json",
+        data=SAMPLE.read_bytes(),
+        fmt="auto",
+        by=editor,
+        read_later=tasks.plan_batch_task.enqueue,
+    )
+    services.accept_all(batch=batch, by=editor)
+    stale = ImportBatch.objects.get(pk=batch.pk)  # the second editor's page, read before the first applied
+    assert services.apply_batch(batch=batch, by=editor)["applied"] == 49
+    with pytest.raises(services.BatchError):
+        services.apply_batch(batch=stale, by=editor)
+    assert Person.objects.count() == 49
 
 
 @pytest.mark.django_db
@@ -62,7 +143,7 @@ def test_accept_all_applies_everything_and_missing_people_are_never_released(
     assert batch.summary["missing"] == 1
     page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
     assert "Missing from the new list" in page and "possibly released" in page
-    client.post(f"/admin/imports/importbatch/{batch.pk}/change/", {"accept_all": "1"})
+    client.post(f"/admin/imports/importbatch/{batch.pk}/change/", review(batch, accept_all="1"))
     assert Person.objects.get(source_ref="viasna:1").status == Status.POLITICAL_PRISONER
 
 

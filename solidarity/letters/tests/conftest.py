@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from solidarity.catalogue.tests.helpers import prisoner
-from solidarity.letters.rules import load_rules
+from solidarity.letters.services import load_rules
 from solidarity.staff.services import create_staff_member
 from solidarity.staff.tests.helpers import PASSWORD
 
@@ -15,7 +15,7 @@ def private_root(settings, tmp_path):
 
 @pytest.fixture
 def rules(db):
-    load_rules("BY")
+    load_rules(country="BY", actor_label="tests")
 
 
 @pytest.fixture

@@ -61,3 +61,10 @@ def test_bad_requests_are_refused_with_a_reason(client, rules, payload):
 def test_an_unknown_country_has_only_the_rules_of_writing_itself(client, rules):
     data = check(client, text="Видел новости с фронта 😀", country="XX").json()
     assert [f["rule"] for f in data["findings"]] == ["emoji"]
+
+
+def test_checks_are_limited_per_client(client, rules, monkeypatch):
+    from solidarity.letters import api
+
+    monkeypatch.setattr(api, "CHECKS_PER_HOUR", 2)
+    assert [check(client, text="Привет!").status_code for _ in range(3)] == [200, 200, 429]

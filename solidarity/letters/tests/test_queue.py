@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from solidarity.letters import services
 from solidarity.letters.models import Letter, Reply
@@ -106,9 +107,9 @@ def test_a_reply_is_uploaded_against_a_mailed_letter_and_must_be_a_scan(
     verified_client, volunteer, viktar, settings
 ):
     mailed = letter(viktar)
-    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
-    services.mark_printed(Letter.objects.all(), day=datetime.date.today())
-    services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
     client = verified_client(volunteer)
     url = f"{CHANGELIST}{mailed.pk}/change/"
 
@@ -189,5 +190,182 @@ def test_reachability_and_rules_are_edited_by_volunteers_with_a_source(verified_
 def test_a_broken_image_is_refused_before_anything_is_saved(volunteer, viktar):
     from solidarity.letters.services import LetterError, check_scan
 
-    with pytest.raises(LetterError, match="could not be read"):
+    with translation.override("en"), pytest.raises(LetterError, match="could not be read"):
         check_scan(SimpleUploadedFile("reply.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64))
+
+
+def entries_of(letter) -> list[tuple[str, str]]:
+    """The letter's history, oldest first: (action, author)."""
+    from solidarity.audit.services import history_of
+
+    return [(entry.action, entry.actor_label) for entry in reversed(history_of(letter))]
+
+
+def test_the_queue_is_in_each_letters_history_with_the_volunteer_and_never_the_text(
+    verified_client, volunteer, viktar
+):
+    from solidarity.audit.models import AuditEntry
+
+    client = verified_client(volunteer)
+    first, second = letter(viktar, "Первое письмо, секретный текст."), letter(viktar, "Второе письмо.")
+    act(client, "approve", [first, second])
+    act(client, "return_to_writer", [second], apply="1", reason="Уберите последнюю фразу.")
+    act(client, "print_batch", [first])
+    act(client, "mark_mailed", [first], apply="1", day="2026-11-20")
+    assert entries_of(first) == [
+        ("letters.letter.approved", "volunteer"),
+        ("letters.letter.printed", "volunteer"),
+        ("letters.letter.mailed", "volunteer"),
+    ]
+    assert entries_of(second) == [
+        ("letters.letter.approved", "volunteer"),
+        ("letters.letter.returned", "volunteer"),
+    ]
+    mailed = AuditEntry.objects.get(action="letters.letter.mailed")
+    assert mailed.actor == volunteer and mailed.data == {"mailed_on": "2026-11-20"}
+    stored = " ".join(str(row) for row in AuditEntry.objects.values())
+    assert "секретный" not in stored and "Уберите" not in stored
+    codename_hash = Letter.objects.get(pk=first.pk).codename_hash
+    assert codename_hash and codename_hash not in stored
+    page = client.get(f"{CHANGELIST}{first.pk}/change/").content.decode()
+    assert 'id="audit-history"' in page
+    assert "approved: letter" in page and "printed: letter" in page and "mailed: letter" in page
+
+
+def test_an_action_that_moves_nothing_writes_nothing(verified_client, volunteer, viktar):
+    client = verified_client(volunteer)
+    waiting = letter(viktar)
+    act(client, "mark_mailed", [waiting], apply="1", day="2026-11-20")  # neither approved nor printed
+    act(client, "hand_over_sealed", [waiting])
+    assert Letter.objects.get().state == "waiting"
+    assert entries_of(waiting) == []
+
+
+def test_replies_uploaded_and_deleted_by_volunteers_are_in_the_letters_history(volunteer, viktar):
+    mailed = letter(viktar)
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    reply = services.attach_reply(
+        letter=mailed, scan=SimpleUploadedFile("r.pdf", b"%PDF-1.4 x"), by=volunteer
+    )
+    services.delete_reply(reply=reply, by=volunteer)
+    assert entries_of(mailed)[-2:] == [
+        ("letters.reply.attached", "volunteer"),
+        ("letters.reply.deleted", "volunteer"),
+    ]
+
+
+def test_what_the_daily_deletion_does_is_in_the_history_by_the_process(volunteer, viktar, settings):
+    sent = letter(viktar)
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
+    services.attach_reply(letter=sent, scan=SimpleUploadedFile("r.pdf", b"%PDF-1.4 x"), by=volunteer)
+    later = datetime.date.today() + datetime.timedelta(days=settings.LETTERS_UNREAD_REPLY_DAYS)
+    assert services.purge(today=later) == (1, 1)
+    assert entries_of(sent)[-2:] == [
+        ("letters.letter.text_deleted", "purge_letters"),
+        ("letters.reply.deleted", "purge_letters"),
+    ]
+
+
+def test_saving_a_letters_page_writes_nothing_of_the_letter(verified_client, volunteer, viktar):
+    """Every field is read-only: a save of the whole row could only write back what another
+    volunteer changed meanwhile."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = verified_client(volunteer)
+    waiting = letter(viktar)
+    management = {
+        "replies-TOTAL_FORMS": "0",
+        "replies-INITIAL_FORMS": "0",
+        "replies-MIN_NUM_FORMS": "0",
+        "replies-MAX_NUM_FORMS": "1000",
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"{CHANGELIST}{waiting.pk}/change/", {**management, "_continue": "1"})
+    assert response.status_code == 302
+    table = Letter._meta.db_table
+    assert not [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+
+
+def test_changes_to_the_censors_rules_are_audited_in_the_admin_and_by_the_command(
+    verified_client, volunteer, rules
+):
+    import io
+
+    from django.core.management import call_command
+
+    from solidarity.audit.models import AuditEntry
+    from solidarity.audit.services import history_of
+    from solidarity.letters.models import RuleSet
+
+    ruleset = RuleSet.objects.get(country="BY")
+    client = verified_client(volunteer)
+    page = client.get(f"/admin/letters/ruleset/{ruleset.pk}/change/").content.decode()
+    assert 'id="audit-history"' in page
+    rules_ = list(ruleset.rules.all())
+    data = {
+        "country": "BY",
+        "max_characters": "2500",
+        "rules-TOTAL_FORMS": str(len(rules_)),
+        "rules-INITIAL_FORMS": str(len(rules_)),
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+    }
+    for i, rule in enumerate(rules_):
+        data.update(
+            {
+                f"rules-{i}-id": str(rule.pk),
+                f"rules-{i}-ruleset": str(ruleset.pk),
+                f"rules-{i}-category": rule.category,
+                f"rules-{i}-language": rule.language,
+                f"rules-{i}-terms": rule.terms + ("\nснеговик*" if i == 0 else ""),
+            }
+        )
+    response = client.post(f"/admin/letters/ruleset/{ruleset.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    changes = {(entry.content_type.model, entry.action) for entry in history_of(ruleset)}
+    assert changes == {("ruleset", "update"), ("rule", "update"), ("ruleset", "letters.ruleset.loaded")}
+    call_command("load_letter_rules", "BY", "--replace", stdout=io.StringIO())
+    loaded = AuditEntry.objects.filter(action="letters.ruleset.loaded").first()
+    assert loaded.actor_label == "load_letter_rules" and loaded.data["replaced"] == len(rules_)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_volunteers_marking_one_letter_mailed_at_once_move_it_once(volunteer, viktar):
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    from solidarity.audit.models import AuditEntry
+
+    letter(viktar)
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
+    moved = []
+
+    def second_volunteer():
+        try:
+            moved.append(
+                services.mark_mailed(
+                    letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 4)
+                )
+            )
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        moved.append(
+            services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 3))
+        )
+        other = threading.Thread(target=second_volunteer)
+        other.start()
+        time.sleep(0.5)  # the second waits for the first to finish
+    other.join()
+    assert sorted(moved) == [0, 1]
+    assert Letter.objects.get().mailed_on == datetime.date(2026, 11, 3)
+    assert AuditEntry.objects.filter(action="letters.letter.mailed").count() == 1

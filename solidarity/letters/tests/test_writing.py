@@ -6,6 +6,7 @@ import re
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from solidarity.friends.tests.helpers import answered, codename_in
 from solidarity.letters import services
@@ -29,8 +30,8 @@ def post(client, person, action, **fields):
     return client.post(compose_url(person), data)
 
 
-def hand_over(client, person, body=CLEAN, **extra):
-    step = post(client, person, "hand_over", body=body)
+def hand_over(client, person, body=CLEAN, step=None, **extra):
+    step = post(client, person, "hand_over", body=body, **(step or {}))
     assert step.status_code == 200
     html = step.content.decode()
     assert "Hand the letter to our volunteers" in html, html[:3000]
@@ -109,7 +110,7 @@ def test_the_pdf_waits_for_a_fix_unless_the_writer_knows_the_risk(client, viktar
     refused = post(client, viktar, "pdf", body=body)
     assert refused["Content-Type"].startswith("text/html")
     assert "Change what is marked first" in refused.content.decode()
-    anyway = post(client, viktar, "pdf", body=body, print_anyway="on")
+    anyway = post(client, viktar, "pdf", body=body, accept_risk="on")
     assert anyway["Content-Type"] == "application/pdf"
     empty = post(client, viktar, "pdf", body="  ")
     assert "The letter is empty" in empty.content.decode()
@@ -138,7 +139,7 @@ def test_hand_over_shows_a_codename_once_and_the_writer_follows_the_letter(clien
     assert "waiting for a volunteer" in followed.content.decode()
     # The volunteer returns it; the writer reads why.
     services.return_to_writer(
-        Letter.objects.all(), by=volunteer, day=datetime.date.today(), reason="Слишком длинно"
+        letters=Letter.objects.all(), by=volunteer, day=datetime.date.today(), reason="Слишком длинно"
     )
     assert "Слишком длинно" in other.get("/en/letters/follow/").content.decode()
     wrong = Client(HTTP_ACCEPT_LANGUAGE="en").post("/en/letters/follow/", {"codename": "a b c d e f g"})
@@ -147,13 +148,43 @@ def test_hand_over_shows_a_codename_once_and_the_writer_follows_the_letter(clien
 
 def test_hand_over_refuses_a_letter_with_findings_and_a_post_without_the_check(client, viktar):
     step = post(client, viktar, "hand_over", body="Привет из СИЗО")
-    assert "Volunteers can only take a letter with nothing marked" in step.content.decode()
-    assert (
-        client.post(
-            f"/en/people/{viktar.pk}/write/hand-over/", {"kind": "letter", "language": "ru", "body": CLEAN}
-        ).status_code
-        == 200
+    assert "Change what is marked first, or tick “even so”" in step.content.decode()
+    assert "Hand the letter to our volunteers" not in step.content.decode()
+    without_check = client.post(
+        f"/en/people/{viktar.pk}/write/hand-over/", {"kind": "letter", "language": "ru", "body": CLEAN}
     )
+    assert "Please answer the question." in without_check.content.decode()
+    assert not Letter.objects.exists()
+
+
+def test_a_writer_who_knows_the_risk_hands_over_a_marked_letter_and_volunteers_see_it(client, viktar):
+    body = "Мама передаёт привет, адвокат звонил."
+    response = hand_over(client, viktar, body=body, accept_risk="True", step={"accept_risk": "on"})
+    assert 'id="codename"' in response.content.decode()
+    letter = Letter.objects.get()
+    assert letter.body == body and letter.risk_accepted
+    clean = hand_over(client, viktar)
+    assert 'id="codename"' in clean.content.decode()
+    assert not Letter.objects.exclude(pk=letter.pk).get().risk_accepted
+
+
+def test_the_service_refuses_a_marked_letter_unless_the_risk_is_accepted(viktar):
+    with pytest.raises(services.Flagged) as refused:
+        services.hand_over(person=viktar, body="Привет из СИЗО", kind="letter", language="ru")
+    assert "abbreviation" in {finding.rule for finding in refused.value.result.findings}
+    assert not Letter.objects.exists()
+    letter, _codename = services.hand_over(
+        person=viktar, body="Привет из СИЗО", kind="letter", language="ru", accepted_risk=True
+    )
+    assert letter.risk_accepted
+
+
+def test_no_letter_is_handed_over_for_someone_released(rules):
+    from solidarity.catalogue.tests.helpers import prisoner
+
+    released = prisoner(released=datetime.date(2024, 1, 1))
+    with pytest.raises(services.LetterError):
+        services.hand_over(person=released, body=CLEAN, kind="letter", language="ru")
     assert not Letter.objects.exists()
 
 
@@ -223,15 +254,15 @@ def test_a_friend_follows_letters_with_the_friend_codename(client, viktar):
 
 
 def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
-    client, viktar, volunteer, settings
+    client, viktar, volunteer, settings, django_capture_on_commit_callbacks
 ):
     codename = codename_in(hand_over(client, viktar).content.decode())
     letter = Letter.objects.get()
-    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
-    services.mark_printed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
-    services.mark_mailed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
     letter.refresh_from_db()
-    reply = services.attach_reply(letter, SimpleUploadedFile("scan.png", PNG))
+    reply = services.attach_reply(letter=letter, scan=SimpleUploadedFile("scan.png", PNG), by=volunteer)
     from django.test import Client
 
     stranger = Client(HTTP_ACCEPT_LANGUAGE="en")
@@ -246,7 +277,8 @@ def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
     assert read_on == datetime.date.today()
     kept = datetime.timedelta(days=settings.LETTERS_REPLY_DAYS)
     assert services.purge(today=read_on + kept - datetime.timedelta(days=1))[1] == 0
-    assert services.purge(today=read_on + kept)[1] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.purge(today=read_on + kept)[1] == 1
     assert not Reply.objects.exists()
     assert not any(settings.PRIVATE_ROOT.joinpath("replies").iterdir())  # the file is gone too
     assert Letter.objects.get().replies_received == 1  # the count remains
@@ -254,25 +286,29 @@ def test_the_reply_is_read_with_the_codename_and_deleted_on_time_or_on_request(
 
 def test_a_writer_deletes_a_reply_at_once(client, viktar, volunteer, settings):
     hand_over(client, viktar)
-    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
-    services.mark_printed(Letter.objects.all(), day=datetime.date.today())
-    services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
-    reply = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    reply = services.attach_reply(
+        letter=Letter.objects.get(), scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"), by=volunteer
+    )
     unread = datetime.date.today() + datetime.timedelta(days=settings.LETTERS_UNREAD_REPLY_DAYS)
     assert services.purge(today=unread - datetime.timedelta(days=1))[1] == 0  # kept while nobody read it
     response = client.post(f"/en/letters/replies/{reply.pk}/delete/", follow=True)
     assert "The reply has been deleted." in response.content.decode()
     assert not Reply.objects.exists()
-    again = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    again = services.attach_reply(
+        letter=Letter.objects.get(), scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"), by=volunteer
+    )
     assert services.purge(today=unread)[1] == 1  # a reply never read goes too, in the end
     assert not Reply.objects.filter(pk=again.pk).exists()
 
 
 def test_texts_are_deleted_after_mailing_and_only_counts_remain(client, viktar, volunteer, settings):
     hand_over(client, viktar)
-    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
-    services.mark_printed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
-    services.mark_mailed(Letter.objects.all(), day=datetime.date(2026, 11, 2))
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 1))
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date(2026, 11, 2))
     day = datetime.date(2026, 11, 2) + datetime.timedelta(days=settings.LETTERS_TEXT_DAYS)
     assert services.purge(today=day - datetime.timedelta(days=1)) == (0, 0)
     assert services.purge(today=day) == (1, 0)
@@ -343,14 +379,36 @@ def test_a_postcard_keeps_one_of_our_designs_whatever_is_posted(viktar):
     assert letter.design == ""
 
 
-def test_a_reply_file_goes_with_its_letter_however_the_letter_goes(viktar, volunteer):
+def test_a_reply_file_goes_with_its_letter_however_the_letter_goes(
+    viktar, volunteer, django_capture_on_commit_callbacks
+):
     letter, _codename = services.hand_over(person=viktar, body=CLEAN, kind="letter", language="ru")
-    services.approve(Letter.objects.all(), by=volunteer, day=datetime.date.today())
-    services.mark_printed(Letter.objects.all(), day=datetime.date.today())
-    services.mark_mailed(Letter.objects.all(), day=datetime.date.today())
-    reply = services.attach_reply(Letter.objects.get(), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"))
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_mailed(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    reply = services.attach_reply(
+        letter=Letter.objects.get(), scan=SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test"), by=volunteer
+    )
     path = reply.scan.path
-    Letter.objects.all().delete()
     import os
 
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Letter.objects.all().delete()
+        assert os.path.exists(path)  # until the deletion is committed: a rollback keeps it
     assert not os.path.exists(path)
+
+
+def test_letters_handed_over_and_codenames_tried_are_limited_per_client(client, viktar, settings):
+    settings.LETTERS_LIMIT_PER_HOUR = 1
+    codename = codename_in(hand_over(client, viktar).content.decode())
+    refused = hand_over(client, viktar)
+    assert "Too many letters from here." in refused.content.decode()
+    assert "У нас выпал первый снег" in refused.content.decode()  # the letter is still there
+    assert Letter.objects.count() == 1
+    from django.test import Client
+
+    guesser = Client(HTTP_ACCEPT_LANGUAGE="en")
+    for _ in range(20):
+        guesser.post("/en/letters/follow/", {"codename": "a b c d e f g"})
+    tried = guesser.post("/en/letters/follow/", {"codename": codename})
+    assert "Too many attempts from here." in tried.content.decode()

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count
 
-from solidarity.registry.demo import PUBLISHED, PUBLISHED_WOMEN
+from solidarity.registry.demo import Curve, plan, published_curve
 from solidarity.registry.models import (
     Article,
     Event,
@@ -19,6 +19,7 @@ from solidarity.registry.models import (
 )
 
 TODAY = datetime.date(2026, 11, 21)
+CURVE = published_curve()
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +34,10 @@ def demo_registry(django_db_setup, django_db_blocker):
 
 @pytest.mark.django_db
 def test_demo_counts_follow_the_published_figures_within_two_percent(demo_registry):
-    for day, published in PUBLISHED.items():
+    for day, published in CURVE.published.items():
         ours = Person.objects.political_prisoners_on(day).count()
         assert abs(ours - published) <= published * 0.02, (day, published, ours)
-    day, women = PUBLISHED_WOMEN
+    day, women = CURVE.women
     ours = Person.objects.political_prisoners_on(day).filter(gender=Person.Gender.FEMALE).count()
     assert abs(ours - women) <= women * 0.02
 
@@ -88,6 +89,36 @@ def test_the_statistics_daily_series_passes_through_the_published_counts(demo_re
     from solidarity.stats.computations import SERIES_START, daily_series
 
     versioning.bump()
-    series = dict(daily_series(SERIES_START, max(PUBLISHED)))
-    for day, published in PUBLISHED.items():
+    series = dict(daily_series(SERIES_START, max(CURVE.published)))
+    for day, published in CURVE.published.items():
         assert abs(series[day] - published) <= published * 0.02, (day, series[day], published)
+
+
+def test_the_demo_follows_the_counts_published_for_the_country():
+    day = datetime.date
+    assert CURVE.published == {
+        day(2021, 11, 1): 1074,
+        day(2021, 12, 1): 1104,
+        day(2022, 5, 1): 1457,
+        day(2022, 10, 1): 1651,
+        day(2023, 5, 21): 1500,
+        day(2024, 7, 1): 1570,
+    }
+    assert CURVE.women == (day(2023, 5, 21), 206)
+
+
+def test_the_simulation_passes_through_the_points_of_any_curve_it_is_given():
+    day = datetime.date
+    curve = Curve(
+        published={day(2021, 1, 1): 300},
+        points=[(day(2020, 1, 1), 0), (day(2021, 1, 1), 300), (day(2022, 1, 1), 100)],
+        women=(day(2021, 1, 1), 30),
+        pardon_season=(day(2021, 6, 1), day(2021, 12, 31)),
+    )
+    the_plan = plan(400, seed=3, today=day(2022, 6, 1), curve=curve)
+
+    def held(on: datetime.date) -> int:
+        return sum(s.recognized <= on and (s.end is None or s.end > on) for s in the_plan.stays)
+
+    assert the_plan.scale == 1.0
+    assert (held(day(2020, 7, 2)), held(day(2021, 1, 1)), held(day(2022, 1, 1))) == (150, 300, 100)

@@ -70,6 +70,7 @@ def test_export_writes_a_snapshot_that_matches_the_documented_schema(tmp_path, s
             "kind": "detained",
             "facility": "sizo-1-minsk",
             "source": {"url": "https://example.org/news/1", "citation": ""},
+            "note_code": "",
             "note": "",
         },
         {
@@ -77,6 +78,7 @@ def test_export_writes_a_snapshot_that_matches_the_documented_schema(tmp_path, s
             "kind": "recognized",
             "facility": None,
             "source": {"url": "", "citation": "Viasna statement, 10 September 2020"},
+            "note_code": "",
             "note": "",
         },
     ]

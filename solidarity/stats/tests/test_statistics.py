@@ -143,13 +143,19 @@ def test_a_chart_is_an_accessible_svg_with_no_script_allowed(client):
 def test_every_chart_has_its_csv(client):
     prisoner(detained=D(2021, 1, 1))
     rows = list(
-        csv.reader(io.StringIO(client.get("/en/statistics/data/daily.csv?date=2021-02-01").content.decode()))
+        csv.reader(
+            io.StringIO(
+                client.get("/en/statistics/data/daily.csv?date=2021-02-01").content.decode("utf-8-sig")
+            )
+        )
     )
     assert rows[0] == ["date", "count"]
     assert rows[-1] == ["2021-02-01", "1"]
     assert len(rows) == 1 + (D(2021, 2, 1) - D(2020, 8, 1)).days + 1
-    gender = list(csv.reader(io.StringIO(client.get("/en/statistics/data/gender.csv").content.decode())))
-    assert gender[1] == ["men", "1"]
+    gender = list(
+        csv.reader(io.StringIO(client.get("/en/statistics/data/gender.csv").content.decode("utf-8-sig")))
+    )
+    assert gender[1] == ["2026-11-21", "male", "men", "1"]
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from solidarity.letters.rules import load_rules
+from solidarity.letters.services import load_rules
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--replace", action="store_true", help="Replace the rules staff have edited.")
 
     def handle(self, *args, country: str, replace: bool, **options):
-        created = load_rules(country, replace=replace)
+        created = load_rules(country=country, replace=replace, actor_label="load_letter_rules")
         if created:
             self.stdout.write(f"{country.upper()}: {created} rules loaded.")
         else:

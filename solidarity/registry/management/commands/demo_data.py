@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ...demo import PUBLISHED_WOMEN, DemoRegistry, counts_on_published_dates
+from ...demo import DemoRegistry, counts_on_published_dates
 from ...models import Person
 
 
@@ -28,15 +28,16 @@ class Command(BaseCommand):
             with transaction.atomic():
                 Person.objects.all().delete()
         started = time.perf_counter()
-        result = DemoRegistry(people, seed).build()
+        registry = DemoRegistry(people, seed)
+        result = registry.build()
         self.stdout.write(
             f"Demo registry: {result['people']} people ({result['recognized']} ever recognised), "
             f"{result['events']} events, curve scale {result['scale']:.3f}, "
             f"in {time.perf_counter() - started:.1f} s."
         )
         self.stdout.write("Political prisoners on the published dates (published / demo data):")
-        for day, (published, ours) in counts_on_published_dates().items():
+        for day, (published, ours) in counts_on_published_dates(registry.curve).items():
             self.stdout.write(f"  {day}: {published} / {ours}")
-        day, women = PUBLISHED_WOMEN
+        day, women = registry.curve.women
         ours = Person.objects.political_prisoners_on(day).filter(gender=Person.Gender.FEMALE).count()
         self.stdout.write(f"  women on {day}: {women} / {ours}")

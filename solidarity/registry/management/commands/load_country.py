@@ -1,5 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from solidarity.core import plugins
+
 from ...country import country_file, load_country
 
 
@@ -12,11 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, code, **options):
         if not country_file(code).exists():
             raise CommandError(f"No data file {country_file(code)}.")
-        from solidarity.stats.services import load_published_figures
-
         result = load_country(code)
-        figures = load_published_figures(code)
-        self.stdout.write(
+        loaded = [
             f"{result.regions} regions, {result.kinds} kinds of facility, "
-            f"{result.facilities} facilities, {result.articles} articles, {figures} published figures."
-        )
+            f"{result.facilities} facilities, {result.articles} articles",
+            *(loader(code) for loader in plugins.country_loaders),
+        ]
+        self.stdout.write(", ".join(loaded) + ".")

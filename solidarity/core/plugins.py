@@ -1,0 +1,97 @@
+"""Plug-in points: where an app adds itself to pages and services that other apps own.
+
+Each point is a `PluginPoint`, filled from the registering app's `AppConfig.ready()`; the owner
+asks it for its entries, in order, and shows what each returns. A registration carries no business
+logic: a profile section is a function of (person, today) returning its context; the rules behind
+it live in its own app's services.
+
+| point | entry | asked by |
+|---|---|---|
+| `profile_sections` | `ProfileSection` | the catalogue's profile page and its printable version |
+| `dues` | f(friendship, marks, today) -> Due or None | the friend's page (`friends.dues`) |
+| `calendar_events` | f(friendship, today) -> list of icalendar events | the friend's calendar feed |
+| `help_cards` | `HelpCard` | the home page's "How you can help" |
+| `api_routers` | `ApiRouter` | the open-data API (`api`), one ninja router per app |
+| `role_permissions` | `RolePermissions` | the staff roles (`staff.roles`), after every migrate |
+| `country_loaders` | f(country code) -> what it loaded, in words | `manage.py load_country` |
+"""
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+Entry = TypeVar("Entry")
+
+
+class PluginPoint(Generic[Entry]):
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, tuple[int, Entry]] = {}
+
+    def register(self, key: str, entry: Entry, *, order: int = 100) -> Entry:
+        """Adds (or, under the same key, replaces) an entry; lower `order` comes first."""
+        self._entries[key] = (order, entry)
+        return entry
+
+    def unregister(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def __iter__(self) -> Iterator[Entry]:
+        ordered = sorted(self._entries.items(), key=lambda item: (item[1][0], item[0]))
+        return iter([entry for _key, (_order, entry) in ordered])
+
+    def __repr__(self) -> str:
+        return f"<PluginPoint {self.name}: {', '.join(self._entries)}>"
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A part of a person's profile: `template` rendered with what `context(person, today)`
+    returns as `section`, or nothing when it returns None."""
+
+    template: str
+    context: Callable[[Any, datetime.date], dict | None]
+
+
+@dataclass(frozen=True)
+class HelpCard:
+    """One way to help on the home page, linking to a page that does it (`url_name`)."""
+
+    title: Any
+    text: Any
+    url_name: str
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A ninja Router mounted under /api/v1/<prefix>; `prefix` may be empty."""
+
+    prefix: str
+    router: Any
+
+
+# The staff roles (groups) an app may grant permissions to; `staff.roles` keeps them in step.
+EDITOR = "editor"
+LETTERS_VOLUNTEER = "letters volunteer"
+FINANCE = "finance"
+TESTIMONY_REVIEWER = "testimony reviewer"
+STAFF_ROLES = (EDITOR, LETTERS_VOLUNTEER, FINANCE, TESTIMONY_REVIEWER)
+EDIT = ("view", "add", "change", "delete")
+
+
+@dataclass(frozen=True)
+class RolePermissions:
+    """What one app grants a staff role: {"app.model": ("view", "change", ...)}."""
+
+    role: str
+    permissions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+profile_sections: PluginPoint[ProfileSection] = PluginPoint("profile_sections")
+dues: PluginPoint[Callable] = PluginPoint("dues")
+calendar_events: PluginPoint[Callable] = PluginPoint("calendar_events")
+help_cards: PluginPoint[HelpCard] = PluginPoint("help_cards")
+api_routers: PluginPoint[ApiRouter] = PluginPoint("api_routers")
+role_permissions: PluginPoint[RolePermissions] = PluginPoint("role_permissions")
+country_loaders: PluginPoint[Callable[[str | None], str]] = PluginPoint("country_loaders")
