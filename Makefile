@@ -7,7 +7,7 @@ DEMO_PEOPLE ?= 3000
 RUN_ENV := SECRET_KEY_FILE=var/secret_key HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
 TEST_ARGS ?=
 
-.PHONY: run test install install-dev lint format messages bench clean
+.PHONY: run test install install-dev lint format messages bench bench-load clean mutants
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,8 @@ run: install var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py demo_data --if-empty --people $(DEMO_PEOPLE)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops). Staff account: make staff USERNAME=you"
+	@# It is the only worker: whatever an earlier one left under way is resumed first.
+	$(RUN_ENV) $(BIN)/python manage.py resume_imports --older-than 0
 	@# The background worker (large imports) runs beside the app server and stops with it.
 	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -71,6 +73,28 @@ bench: install-dev
 	  psql -h 127.0.0.1 -U postgres -d postgres -qc "DROP DATABASE IF EXISTS solidarity_bench" -c "CREATE DATABASE solidarity_bench" >/dev/null; \
 	  BENCH_POSTGRES_URL=$(BENCH_POSTGRES) $(BIN)/python -m bench; \
 	else $(BIN)/python -m bench; fi
+
+# The real server under load (wrk, Debian's package): req/s and latencies of the public pages beside
+# a floor of Django serving the same bytes, cached and uncached, and the first request after a start.
+BENCH_LOAD_PEOPLE ?= 3000,50000
+bench-load: install var/secret_key
+	$(RUN_ENV) BENCH_LOAD_PEOPLE=$(BENCH_LOAD_PEOPLE) $(BIN)/python -m bench.load
+
+# Mutation testing of the services ([tool.cosmic-ray] in pyproject.toml): figures, never a gate.
+# About 20 minutes an app on two cores; `make mutants MUTANTS=friends` runs one. Results stay in
+# var/mutants/APP.sqlite: `$(BIN)/cr-report var/mutants/friends.sqlite` lists every mutant.
+MUTANTS ?= registry friends letters imports
+mutants: install-dev
+	rm -rf var/mutants
+	mkdir -p var/mutants/tree/var
+	tar -c --exclude=./.git --exclude=./.venv --exclude=./var . | tar -x -C var/mutants/tree
+	cd var/mutants/tree && for app in $(MUTANTS); do \
+	  $(CURDIR)/$(BIN)/python -c "import sys, tomllib, toml; config = tomllib.load(open('pyproject.toml', 'rb'))['tool']['cosmic-ray']; print(toml.dumps({'cosmic-ray': config}).replace('{app}', sys.argv[1]))" $$app > ../$$app.toml \
+	  && PATH=$(CURDIR)/$(BIN):$$PATH cosmic-ray init ../$$app.toml ../$$app.sqlite \
+	  && PATH=$(CURDIR)/$(BIN):$$PATH cosmic-ray baseline ../$$app.toml \
+	  && PATH=$(CURDIR)/$(BIN):$$PATH cosmic-ray exec ../$$app.toml ../$$app.sqlite \
+	  && echo "== $$app" && $(CURDIR)/$(BIN)/cr-report ../$$app.sqlite | tail -3 || exit 1; \
+	done
 
 clean:
 	rm -rf var $(VENV)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from solidarity.core.tests.caches import empty_every_cache
 from solidarity.staff.services import create_staff_member
 from solidarity.staff.tests.helpers import PASSWORD, current_code
 
@@ -63,21 +64,12 @@ def english_to_begin_with():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with no rate-limit counters, caches or registry version of the last one;
-    on Redis only this run's keys are removed (a shared Redis may hold others')."""
-
-    def clear():
-        backend = cache._cache
-        if hasattr(backend, "get_client"):
-            keys = list(cache_contents())
-            if keys:
-                backend.get_client().delete(*keys)
-        else:
-            cache.clear()
-
-    clear()
+    """Each test starts with no rate-limit counters, one-use markers, kept pages or registry version
+    of the last one (both caches, "default" and "ledger"); on Redis only this run's keys are
+    removed (a shared Redis may hold others')."""
+    empty_every_cache()
     yield
-    clear()
+    empty_every_cache()
 
 
 @pytest.fixture

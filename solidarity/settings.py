@@ -65,7 +65,6 @@ INSTALLED_APPS = [
     "solidarity.staff.apps.StaffAdminConfig",  # the admin, behind two-factor authentication
     "django.contrib.auth",
     "django.contrib.contenttypes",
-    "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
@@ -143,19 +142,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches (`core.cache`): "default" for what can be made again (an outage of Redis is a miss),
+# and "ledger" for rate limits, delays and one-use markers, which are never dropped to make room
+# (Redis must keep its default maxmemory-policy, noeviction) and whose outage refuses what needs
+# them. The same Redis holds both, under one prefix.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        alias: {
+            "BACKEND": backend,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "solidarity"),
+            "OPTIONS": REDIS_OPTIONS,
         }
+        for alias, backend in (
+            ("default", "solidarity.core.cache.RedisCache"),
+            ("ledger", "solidarity.core.cache.RedisLedger"),
+            ("pages", "solidarity.core.cache.RedisCache"),
+        )
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    # Whole pages have a cache of their own, so that a crawler's thousand addresses cannot push out
+    # the statistics or the versions; in the process each is bounded by its number of entries.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "ledger": {"BACKEND": "solidarity.core.cache.LocalLedger", "LOCATION": "ledger"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+        },
+    }
+# Sessions are signed cookies: the server keeps no session at all, so nothing of it dates a visit.
+# A friend's holds the codename's keyed hash (`friends.session`); staff's, the account, a keyed
+# hash of its password (changing the password ends every copy) and the verified device.
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 # Background work (reading large imports): kept in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -216,9 +241,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 ADMIN_PATH = "admin/"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Solidarity back office")
-# Failed staff logins allowed per account, and per (hashed, never stored) client, in a window.
+# Staff logins: after LOGIN_FAILURES_PER_ACCOUNT attempts on an account (forgotten after a success,
+# or LOGIN_FAILURE_WINDOW after the last), each further attempt waits 1, 2, 4... seconds, up to the
+# window; and LOGIN_ATTEMPTS_PER_CLIENT attempts per window per client, only where our proxy tells
+# clients apart (hashed, never stored).
 LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
-LOGIN_FAILURES_PER_CLIENT = env_int("LOGIN_FAILURES_PER_CLIENT", 20)
+LOGIN_ATTEMPTS_PER_CLIENT = env_int("LOGIN_ATTEMPTS_PER_CLIENT", 20)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 
 # --- Security headers and cookies ----------------------------------------------------------------
@@ -227,6 +255,10 @@ LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 15 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_SAMESITE = "Strict"
+# Over HTTPS, a `__Host-` cookie can only be set by this host itself: no sibling subdomain (nor a
+# plain-HTTP page of one) can plant a session of its own in a visitor's browser.
+COOKIE_PREFIX = "__Host-" if HTTPS else ""
+SESSION_COOKIE_NAME = f"{COOKIE_PREFIX}session"
 CSRF_COOKIE_AGE = None
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
@@ -236,9 +268,11 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", True)
-# Behind our own reverse proxy: trust its X-Forwarded-Proto, and the last address it appends to
-# X-Forwarded-For (used, hashed, for rate limits only).
+# Behind our own reverse proxy: trust its X-Forwarded-Proto, and the address it appends to
+# X-Forwarded-For (used, hashed, for rate limits only) when the connection comes from one of
+# TRUSTED_PROXIES (addresses or networks).
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "no-referrer"
@@ -298,7 +332,7 @@ SITE_NAME = _("Solidarity with political prisoners")
 FRIENDS_PEPPER = env("FRIENDS_PEPPER", "")
 FRIENDS_LIMIT_PER_HOUR = env_int("FRIENDS_LIMIT_PER_HOUR", 30)  # with the proof-of-work
 FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = env_int("FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS", 6)
-FRIENDS_REMEMBER_COOKIE = "friend_codename"
+FRIENDS_REMEMBER_COOKIE = f"{COOKIE_PREFIX}friend"
 FRIENDS_REMEMBER_DAYS = 365
 # Letters: texts are deleted this many days after mailing (or returning); read replies this many days
 # after first reading. Reply scans live in PRIVATE_ROOT, which is never served as media.
@@ -309,3 +343,7 @@ LETTERS_LIMIT_PER_HOUR = env_int("LETTERS_LIMIT_PER_HOUR", 10)  # letters handed
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))
 # The embedded setup serves uploaded photos itself; behind a proxy, let the proxy do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+
+# Public pages are kept whole in the cache under the versions of the data they show; this long at
+# most, which is also how old a friend count on them may be.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)

@@ -19,12 +19,11 @@ from solidarity.registry.snapshot import (
     article_id,
     article_record,
     facility_record,
-    find_article,
     translations,
 )
 
 from .forms import PeopleFilter
-from .listing import in_order
+from .listing import card_people, in_order
 
 router = Router(tags=["registry"])
 MAX_LIMIT = 500
@@ -132,7 +131,12 @@ def _facility(facility: Facility | None) -> dict | None:
     return {"id": facility.slug, "name": translations(facility, "name")} if facility else None
 
 
-def _item(request: HttpRequest, person: Person) -> dict:
+def _profiles(request: HttpRequest) -> str:
+    """Where profiles are, absolute: asked once per response, not once per person."""
+    return request.build_absolute_uri(reverse("people_list"))
+
+
+def _item(profiles: str, person: Person) -> dict:
     return {
         "id": person.pk,
         "names": {
@@ -147,7 +151,7 @@ def _item(request: HttpRequest, person: Person) -> dict:
         "region": person.region.slug if person.region else None,
         "in_custody_since": person.imprisoned_since,
         "friend_count": person.friend_count,
-        "url": request.build_absolute_uri(reverse("person_detail", args=[person.pk])),
+        "url": f"{profiles}{person.pk}/",
     }
 
 
@@ -159,26 +163,21 @@ def _item(request: HttpRequest, person: Person) -> dict:
 @public_api
 def people(request: HttpRequest, filters: Query[PeopleQuery]):
     """The list's filters; `q` searches names in any spelling and ranks the best match first."""
-    data = request.GET.copy()
-    if filters.article:
-        article = find_article(filters.article)
-        if article is None:
-            raise HttpError(422, f"article: no article {filters.article!r} (see /articles)")
-        data["article"] = str(article.pk)
-    form = PeopleFilter(data)
+    form = PeopleFilter(request.GET)
     if not form.is_valid():
         raise HttpError(
             422, "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
         )
-    base = Person.objects.published().select_related("current_facility", "region")
+    base = card_people().select_related("region")
     found = in_order(*form.order(form.filter(base, timezone.localdate())))
     count = found.count()
     page = list(found[filters.offset : filters.offset + filters.limit])
+    profiles = _profiles(request)
     return {
         "count": count,
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": [_item(request, person) for person in page],
+        "items": [_item(profiles, person) for person in page],
     }
 
 
@@ -202,7 +201,7 @@ def person(request: HttpRequest, person_id: int):
         pk=person_id,
     )
     return {
-        **_item(request, found),
+        **_item(_profiles(request), found),
         "description": translations(found, "description"),
         "story": translations(found, "story"),
         "interests": [interest.slug for interest in found.interests.all()],

@@ -6,15 +6,80 @@ import datetime
 from django import forms
 from django.db.models import F, IntegerField, QuerySet, Value
 from django.db.models.functions import ExtractDay, ExtractMonth
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from solidarity.registry import versioning
 from solidarity.registry.models import Article, Facility, Interest, Person, Region, Status
+from solidarity.registry.snapshot import article_id
 
 from . import search
 
 # A name query ranks at most this many people: enough for any real search, bounded for the database.
 SEARCH_LIMIT = 1000
+
+
+class QuickSelect(forms.Select):
+    """A select drawn in Python: Django's template per option costs more than the whole list of
+    people on the page. Same HTML, escaped the same way."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        chosen = {str(item) for item in (value if isinstance(value, list | tuple) else [value]) if item}
+        options = "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                key,
+                mark_safe(" selected") if str(key) in chosen else "",
+                label,
+            )
+            for key, label in self.choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, {**(attrs or {}), "name": name}))
+        return mark_safe(f"<select{attributes}>{options}</select>")  # noqa: S308 (all parts escaped above)
+
+
+class QuickCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes drawn in Python, each in its label, for the same reason."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        chosen = {str(item) for item in value or ()}
+        return mark_safe(  # noqa: S308 (every part is escaped by format_html)
+            "".join(
+                format_html(
+                    '<label><input type="checkbox" name="{}" value="{}"{}> {}</label>',
+                    name,
+                    key,
+                    mark_safe(" checked") if str(key) in chosen else "",
+                    label,
+                )
+                for key, label in self.choices
+            )
+        )
+
+
+_choice_lists: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def registry_choices(kind: str) -> list[tuple[str, str]]:
+    """(public id, name) of the registry's regions, facilities, articles or interests in the active
+    language, read once per registry version and language in each process."""
+    key = (kind, versioning.current_version(), get_language())
+    if key not in _choice_lists:
+        if kind == "region":
+            rows = [(r.slug, str(r.name)) for r in Region.objects.all()]
+        elif kind == "facility":
+            rows = [(f.slug, str(f.name)) for f in Facility.objects.all()]
+        elif kind == "article":
+            rows = [(article_id(a), f"{a.label} {a.title}") for a in Article.objects.all()]
+        else:
+            rows = [(i.slug, str(i.name)) for i in Interest.objects.all()]
+        if len(_choice_lists) > 64:  # old versions
+            _choice_lists.clear()
+        _choice_lists[key] = rows
+    return _choice_lists[key]
 
 
 class PeopleFilter(forms.Form):
@@ -30,45 +95,43 @@ class PeopleFilter(forms.Form):
     ]
 
     q = forms.CharField(label=_("Name"), required=False, max_length=200)
-    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False, widget=QuickSelect)
     gender = forms.ChoiceField(
         label=_("Gender"),
         choices=[("", pgettext_lazy("gender", "any"))] + Person.Gender.choices,
         required=False,
+        widget=QuickSelect,
     )
-    region = forms.ModelChoiceField(
+    region = forms.ChoiceField(
         label=_("Region"),
-        queryset=Region.objects.all(),
-        to_field_name="slug",
+        choices=lambda: [("", pgettext("region", "any")), *registry_choices("region")],
         required=False,
-        empty_label=pgettext_lazy("region", "any"),
+        widget=QuickSelect,
     )
-    facility = forms.ModelChoiceField(
+    facility = forms.ChoiceField(
         label=_("Facility"),
-        queryset=Facility.objects.all(),
-        to_field_name="slug",
+        choices=lambda: [("", pgettext("facility", "any")), *registry_choices("facility")],
         required=False,
-        empty_label=pgettext_lazy("facility", "any"),
+        widget=QuickSelect,
     )
-    article = forms.ModelChoiceField(
+    article = forms.ChoiceField(
         label=_("Article"),
-        queryset=Article.objects.all(),
+        choices=lambda: [("", pgettext("article", "any")), *registry_choices("article")],
         required=False,
-        empty_label=pgettext_lazy("article", "any"),
+        widget=QuickSelect,
     )
     age_min = forms.IntegerField(label=_("Age from"), min_value=0, max_value=120, required=False)
     age_max = forms.IntegerField(label=_("Age to"), min_value=0, max_value=120, required=False)
     birthday_within = forms.IntegerField(
         label=_("Birthday within (days)"), min_value=0, max_value=366, required=False
     )
-    interests = forms.ModelMultipleChoiceField(
+    interests = forms.MultipleChoiceField(
         label=_("Interests"),
-        queryset=Interest.objects.all(),
-        to_field_name="slug",
+        choices=lambda: registry_choices("interest"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxes,
     )
-    sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False, widget=QuickSelect)
 
     def clean(self):
         cleaned = super().clean()
@@ -88,11 +151,16 @@ class PeopleFilter(forms.Form):
         if data.get("gender"):
             people = people.filter(gender=data["gender"])
         if data.get("region"):
-            people = people.filter(region=data["region"])
+            people = people.filter(region__slug=data["region"])
         if data.get("facility"):
-            people = people.filter(current_facility=data["facility"])
+            people = people.filter(current_facility__slug=data["facility"])
         if data.get("article"):
-            people = people.filter(sentences__articles=data["article"]).distinct()
+            code, number, part = data["article"].split(":")
+            people = people.filter(
+                sentences__articles__code=code,
+                sentences__articles__number=number,
+                sentences__articles__part=part,
+            ).distinct()
         if data.get("age_min") is not None:
             people = people.filter(birth_date__lte=_years_before(today, data["age_min"]))
         if data.get("age_max") is not None:
@@ -101,7 +169,7 @@ class PeopleFilter(forms.Form):
         if data.get("birthday_within") is not None:
             people = birthdays_within(people, today, data["birthday_within"])
         if data.get("interests"):
-            people = people.filter(interests__in=data["interests"]).distinct()
+            people = people.filter(interests__slug__in=data["interests"]).distinct()
         return people
 
     def order(self, people: QuerySet) -> tuple[QuerySet, list[int] | None]:

@@ -4,20 +4,34 @@ the API): cards with their facts, and a search's ranking kept through filters an
 import datetime
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from solidarity.registry.models import Person
 
 from .plain_words import duration, months_between
 
+# What a card never shows, and is the bulk of a person's row.
+NOT_ON_CARDS = [
+    f"{field}{suffix}"
+    for field in ("story", "description")
+    for suffix in ["", *(f"_{code}" for code, _name in settings.LANGUAGES)]
+]
+
 
 def card_people() -> QuerySet:
-    return Person.objects.published().select_related("current_facility")
+    return Person.objects.published().select_related("current_facility").defer(*NOT_ON_CARDS)
 
 
 def with_card_facts(people, today: datetime.date) -> list:
-    """Adds what a card shows and the database does not hold: age and time served."""
+    """Adds what a card shows, each read once: the name in this language, the profile's address,
+    the facility's name, age and time served."""
+    profiles = reverse("people_list")  # one reverse() per list, not two per card
     for person in people:
+        person.name = person.full_name
+        person.url = f"{profiles}{person.pk}/"
+        person.facility_name = person.current_facility.name if person.current_facility else ""
         person.age = person.age_on(today)
         person.time_served = (
             duration(months_between(person.imprisoned_since, today)) if person.imprisoned_since else None

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from solidarity.core.pages import public_page
+
 from . import feeds, views
 
 urlpatterns = [
@@ -11,5 +13,5 @@ urlpatterns = [
     path("birthdays/", views.birthdays, name="birthdays"),
     path("search/", views.search_page, name="search"),
     path("facilities/<slug:slug>/", views.facility_detail, name="facility_detail"),
-    path("changes.atom", feeds.RegistryChangesFeed(), name="changes_feed"),
+    path("changes.atom", public_page(feeds.RegistryChangesFeed()), name="changes_feed"),
 ]

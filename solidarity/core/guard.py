@@ -5,22 +5,26 @@ A visitor with JavaScript solves a proof-of-work puzzle in the ALTCHA protocol (
 script, `static/js/pow.js`, computes it; the `altcha` library makes and checks the signed
 challenge). A visitor without JavaScript answers a small question instead, behind a stricter limit.
 Both are limited per client on an opaque, day-salted key (`core.ratelimit`), a solution counts
-once, and a hidden honeypot field catches form-filling robots. A post with none of this changes
-nothing.
+once (its marker, in the ledger, names the challenge: however the solution is written again, it is
+the same), and a hidden honeypot field catches form-filling robots. A post with none of this
+changes nothing, and while the ledger cannot be reached no post goes ahead.
 
 A form of such a post extends `GuardForm`; its page includes `core/_guard.html` with `context()`.
 """
 
+import base64
+import binascii
 import datetime
 import hashlib
 import hmac
+import json
 import secrets
 
 from altcha import v1 as altcha  # the classic protocol: sha256(salt + number), signed with HMAC
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,13 +67,39 @@ def context() -> dict:
     return {"challenge": new_challenge(), "question": new_question(), "honeypot": HONEYPOT}
 
 
-def _once(proof: str) -> bool:
-    """A solution is good for one post only."""
-    return cache.add(
-        f"guard:used:{hashlib.sha256(proof.encode()).hexdigest()}",
+def _once(what: str) -> bool:
+    """A solution (or an answer) is good for one post only."""
+    return caches["ledger"].add(
+        f"guard:used:{hashlib.sha256(what.encode()).hexdigest()}",
         1,
         timeout=int(VALID_FOR.total_seconds()) + 60,
     )
+
+
+def _solution_of(payload: str) -> dict | None:
+    """The solution's fields, read as `altcha` reads them, or None if they can't be (or are not
+    text where `altcha` needs text)."""
+    try:
+        fields = json.loads(base64.b64decode(payload).decode())
+    except (binascii.Error, ValueError, TypeError):
+        return None
+    texts = ("algorithm", "challenge", "salt", "signature")
+    if not isinstance(fields, dict) or not all(isinstance(fields.get(name), str) for name in texts):
+        return None
+    return fields
+
+
+def _solved_once(payload: str) -> bool:
+    """A valid solution of a challenge of ours, used for the first time. Its marker is the
+    challenge's salt (as verified: `altcha` adds the final "&" when it is missing) and signature,
+    so no other writing of the same solution (spaces, another key, the number as text) counts
+    again."""
+    fields = _solution_of(payload)
+    if fields is None:
+        return False
+    ok, _error = altcha.verify_solution(fields, _key(), check_expires=True)
+    salt = fields["salt"] if fields["salt"].endswith("&") else fields["salt"] + "&"
+    return ok and _once(f"{salt}\n{fields['signature']}")
 
 
 def _limited(request: HttpRequest, scope: str, limit: int) -> str | None:
@@ -85,8 +115,7 @@ def _check(request: HttpRequest, data: dict) -> str | None:
         return _("This form was filled in by a program. Nothing was done.")
     payload = data.get("altcha") or ""
     if payload:
-        ok, _error = altcha.verify_solution(payload, _key(), check_expires=True)
-        if not ok or not _once(payload):
+        if not _solved_once(payload):
             return _("The automatic check did not succeed. Please try again.")
         return _limited(request, "guard:pow", settings.FRIENDS_LIMIT_PER_HOUR)
     answer, token = (data.get("answer") or "").strip(), data.get("question_token") or ""
@@ -121,7 +150,10 @@ class GuardForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors:
-            error = _check(self.request, data)
+            try:
+                error = _check(self.request, data)
+            except ratelimit.Unavailable as outage:
+                error = str(outage)
             if error:
                 raise forms.ValidationError(error, code="guard")
         return data

@@ -1,6 +1,6 @@
 """The two kinds of public page, as decorators every app uses: a page that only shows (cacheable
-by anyone, no cookie) and a page with a form of ours (private, never cached, its referrer kept to
-this site so that CSRF accepts its posts)."""
+by anyone, kept whole in our cache, no cookie) and a page with a form of ours (private, never
+cached, its referrer kept to this site so that CSRF accepts its posts)."""
 
 from functools import wraps
 
@@ -9,8 +9,15 @@ from ninja import Schema
 from ninja.decorators import decorate_view
 
 from .middleware import allows_own_referrer
+from .page_cache import cached_page
 
-public_page = cache_control(public=True, max_age=300)
+
+def public_page(view):
+    """A page that only shows: cacheable by any proxy for five minutes, and kept whole in our own
+    cache for visitors without cookies (`core.page_cache`)."""
+    return cache_control(public=True, max_age=300)(cached_page(view))
+
+
 public_api = decorate_view(public_page)  # the same, for an operation of the open-data API
 
 

@@ -13,6 +13,7 @@ it live in its own app's services.
 | `help_cards` | `HelpCard` | the home page's "How you can help" |
 | `api_routers` | `ApiRouter` | the open-data API (`api`), one ninja router per app |
 | `role_permissions` | `RolePermissions` | the staff roles (`staff.roles`), after every migrate |
+| `page_versions` | a `CacheVersion` of data that public pages show | the page cache (`core.page_cache`) |
 | `country_loaders` | f(country code) -> what it loaded, in words | `manage.py load_country` |
 """
 
@@ -94,4 +95,5 @@ calendar_events: PluginPoint[Callable] = PluginPoint("calendar_events")
 help_cards: PluginPoint[HelpCard] = PluginPoint("help_cards")
 api_routers: PluginPoint[ApiRouter] = PluginPoint("api_routers")
 role_permissions: PluginPoint[RolePermissions] = PluginPoint("role_permissions")
+page_versions: PluginPoint[Any] = PluginPoint("page_versions")
 country_loaders: PluginPoint[Callable[[str | None], str]] = PluginPoint("country_loaders")

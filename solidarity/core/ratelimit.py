@@ -1,43 +1,66 @@
 """Rate limits that never store an IP address.
 
-Counters live only in the cache, for a short window, keyed on an opaque client key: the client's
-address hashed with a random secret that is itself kept only in the cache and replaced every day.
-Nothing here is written to the database or to a log, and after a day even the hashes cannot be
-linked to an address.
+Counters live only in the ledger (`core.cache`), for a short window, keyed on an opaque client key:
+the client's address hashed with a secret of the day. The secret is derived from `SECRET_KEY` and
+the date, so every app server agrees on it, and it is never written anywhere: the ledger's keys
+cannot be matched to addresses without the key of the application servers too. Nothing here is
+written to the database or to a log, and a counter is gone when its window ends.
+
+Every check that counts is one atomic step in the ledger, however many requests come at once. When
+the ledger cannot be reached, they raise `Unavailable`: nothing that needs a limit goes ahead.
 """
 
-import contextlib
 import hashlib
 import hmac
-import secrets
+import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils import timezone
 
-DAILY_SALT_KEY = "ratelimit:daily-salt:{day}"
+from .cache import Unavailable
+
+__all__ = ["Unavailable", "attempt", "client_key", "forgive", "hit", "told_apart"]
 
 
-def _daily_salt() -> bytes:
-    key = DAILY_SALT_KEY.format(day=timezone.now().date().isoformat())
-    cache.add(key, secrets.token_hex(32), timeout=26 * 60 * 60)
-    return cache.get(key).encode()
+def _ledger():
+    return caches["ledger"]
 
 
-def _client_address(request: HttpRequest) -> str:
-    # Read here, hashed at once, and never stored or logged. Behind our proxy, the connection
-    # comes from the proxy; the client is the last address the proxy appended.
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.rsplit(",", 1)[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
+def _daily_secret() -> bytes:
+    day = timezone.now().date().isoformat()
+    return hmac.new(settings.SECRET_KEY.encode(), f"ratelimit:{day}".encode(), hashlib.sha256).digest()
+
+
+def _trusted(address: str) -> bool:
+    try:
+        found = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(found in ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES)
+
+
+def _forwarded_for(request: HttpRequest) -> str | None:
+    """The client's address as our proxies give it, if this request came through one (and only
+    then): the last address in `X-Forwarded-For` that is not one of our proxies."""
+    if not (settings.BEHIND_PROXY and _trusted(request.META.get("REMOTE_ADDR", ""))):
+        return None
+    chain = [address.strip() for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    return next((address for address in reversed(chain) if address and not _trusted(address)), None)
+
+
+def told_apart(request: HttpRequest) -> bool:
+    """Whether this client's address is really its own, given by our proxy: without one (or from
+    anyone else) every visitor may come from the same address, the proxy's."""
+    return _forwarded_for(request) is not None
 
 
 def client_key(request: HttpRequest) -> str:
-    """An opaque, day-long pseudonym for the client, for use as a cache key only."""
-    return hmac.new(_daily_salt(), _client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
+    """An opaque, day-long pseudonym for the client, for use as a ledger key only. Read here, hashed
+    at once, and never stored or logged."""
+    address = _forwarded_for(request) or request.META.get("REMOTE_ADDR", "")
+    return hmac.new(_daily_secret(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _key(scope: str, key: str) -> str:
@@ -46,28 +69,17 @@ def _key(scope: str, key: str) -> str:
 
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Counts one event in the window that started with the first, unless `limit` events are
-    counted already; True when this one may go ahead. The count is taken first and given back
-    when over the limit, so concurrent requests can't slip past the limit together, and a refused
-    request is not counted."""
-    full = _key(scope, key)
-    if _count(full, window) <= limit:
-        return True
-    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
-        cache.decr(full)
-    return False
+    counted already; True when this one may go ahead. A refused event is not counted."""
+    return _ledger().hit(_key(scope, key), limit=limit, window=window)
 
 
-def exceeded(scope: str, key: str, *, limit: int) -> bool:
-    """Whether `limit` events are counted already, without counting one: for a limit on failures,
-    asked before trying (a staff login), the failure then counted with `hit`."""
-    return (cache.get(_key(scope, key)) or 0) >= limit
+def attempt(scope: str, key: str, *, free: int, window: int, longest: int) -> bool:
+    """For attempts whose failures earn a growing delay (a staff login): `free` go ahead at once, then
+    each further one must come 1, 2, 4… seconds (at most `longest`) after the one before. True when
+    this one may go ahead. The attempts are forgotten `window` seconds after the last one, or at
+    once with `forgive` (after a success)."""
+    return _ledger().attempt(_key(scope, key), free=free, window=window, longest=longest)
 
 
-def _count(full: str, window: int) -> int:
-    if cache.add(full, 1, timeout=window):
-        return 1
-    try:
-        return cache.incr(full)
-    except ValueError:  # expired between add and incr
-        cache.add(full, 1, timeout=window)
-        return 1
+def forgive(scope: str, key: str) -> None:
+    _ledger().forgive(_key(scope, key))

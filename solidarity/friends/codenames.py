@@ -56,3 +56,20 @@ def calendar_token(codename: str) -> str:
 
 def calendar_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _remember_tag(calendar: str) -> str:
+    return hmac.new(_pepper("remember"), calendar.encode(), hashlib.sha256).hexdigest()
+
+
+def remember_token(calendar: str) -> str:
+    """What the remember-me cookie holds instead of the codename: the calendar token (which names
+    the friend by its hash, and gives back the calendar's address) with a keyed tag, so that only
+    this server can make one; those who know the calendar's address (a calendar service) cannot."""
+    return f"{calendar}.{_remember_tag(calendar)}"
+
+
+def remembered_calendar_token(token: str) -> str | None:
+    """The calendar token of a remember-me token this server made, or None."""
+    calendar, _dot, tag = token.partition(".")
+    return calendar if hmac.compare_digest(tag.encode(), _remember_tag(calendar).encode()) else None

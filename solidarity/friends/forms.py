@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.core.guard import GuardForm
 from solidarity.registry.models import Interest
 
 from .models import Mark
@@ -8,6 +9,27 @@ from .models import Mark
 CODENAME_WIDGET = forms.Textarea(
     attrs={"rows": 2, "autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
 )
+
+
+class BefriendForm(GuardForm):
+    """Becoming a friend. A browser signed in with a codename is asked each time which codename to
+    befriend with, its own or a new one (the page shows whose friend it is): a session someone else
+    planted in the browser cannot quietly gather a newcomer's friendships."""
+
+    MINE, NEW = "mine", "new"
+
+    with_codename = forms.ChoiceField(
+        choices=[(MINE, MINE), (NEW, NEW)],
+        required=False,
+        error_messages={"required": _("Choose which codename to become a friend with.")},
+    )
+
+    def __init__(self, *args, signed_in: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["with_codename"].required = signed_in
+
+    def wants_new_codename(self) -> bool:
+        return self.cleaned_data["with_codename"] != self.MINE
 
 
 class RestoreForm(forms.Form):

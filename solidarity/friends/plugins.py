@@ -6,14 +6,15 @@ import datetime
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core import plugins
-from solidarity.registry.models import Person, Status
+from solidarity.registry.models import Person
 
-from . import calendar, dues
+from . import calendar, dues, services
 
 
 def profile_section(person: Person, today: datetime.date) -> dict | None:
-    """The befriend button and the count, for recognised political prisoners held now."""
-    return {} if person.status == Status.POLITICAL_PRISONER else None
+    """The befriend button and the count, for those who may be befriended (recognised political
+    prisoners held now)."""
+    return {} if services.may_befriend(person) else None
 
 
 def register() -> None:

@@ -8,8 +8,9 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
-from solidarity.registry.models import Person
+from solidarity.registry.models import Person, Status
 
 from . import codenames
 from .models import Friend, Friendship, Mark
@@ -32,9 +33,32 @@ def find_friend(codename: str) -> Friend | None:
     return Friend.objects.filter(key_hash=codenames.key_hash(codename)).first()
 
 
+class NotBefriendable(Exception):
+    """A friendship with someone who is not held as a political prisoner now (released, died, or
+    not recognised): there is nobody in prison to write to."""
+
+    def __init__(self, person: Person):
+        super().__init__(
+            _(
+                "%(name)s is not held as a political prisoner now: "
+                "a friendship can only begin with someone who is."
+            )
+            % {"name": person.full_name}
+        )
+
+
+def may_befriend(person: Person) -> bool:
+    """Only someone held as a political prisoner now can be befriended (the profile offers it by the
+    same rule)."""
+    return person.status == Status.POLITICAL_PRISONER
+
+
 @transaction.atomic
 def befriend(*, friend: Friend, person: Person) -> bool:
-    """Returns whether a new friendship began (befriending twice counts once)."""
+    """Returns whether a new friendship began (befriending twice counts once); refuses someone who
+    may not be befriended (`NotBefriendable`)."""
+    if not may_befriend(person):
+        raise NotBefriendable(person)
     try:
         with transaction.atomic():  # a savepoint: the duplicate is refused, the transaction goes on
             Friendship.objects.create(friend=friend, person=person)
@@ -42,6 +66,14 @@ def befriend(*, friend: Friend, person: Person) -> bool:
         return False
     Person.objects.filter(pk=person.pk).update(friend_count=F("friend_count") + 1)
     return True
+
+
+@transaction.atomic
+def befriend_with_new_codename(*, person: Person) -> tuple[Friend, str]:
+    """A newcomer's first friendship: a new codename and its friendship, or neither."""
+    friend, codename = create_friend()
+    befriend(friend=friend, person=person)
+    return friend, codename
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from solidarity.registry.models import Interest, Person, Status
 
 from . import calendar, codenames, services, session
 from .dues import dues_for
-from .forms import MarkForm, RememberForm, RestoreForm, SuggestForm
+from .forms import BefriendForm, MarkForm, RememberForm, RestoreForm, SuggestForm
 from .models import Friend, Friendship, Mark
 
 RESTORE_LIMIT_PER_HOUR = 20
@@ -33,26 +33,35 @@ def home(request: HttpRequest) -> HttpResponse:
 @form_page
 def befriend(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.published().select_related("current_facility"), pk=pk)
+    if not services.may_befriend(person):
+        refusal = str(services.NotBefriendable(person))
+        return render(request, "friends/befriend.html", {"person": person, "refusal": refusal})
     friend = session.current_friend(request)
-    form = guard.GuardForm(request.POST if request.method == "POST" else None, request=request)
-    if request.method == "POST" and form.is_valid():
-        codename = None
-        if friend is None:
-            friend, codename = services.create_friend()
-            session.sign_in(request, friend, codename)
-        began = services.befriend(friend=friend, person=person)
-        if codename:
+    post = request.POST if request.method == "POST" else None
+    form = BefriendForm(post, request=request, signed_in=friend is not None)
+    if post is not None and form.is_valid():
+        if friend is None or form.wants_new_codename():
+            friend, codename = services.befriend_with_new_codename(person=person)
+            session.sign_in(request, friend, codenames.calendar_token(codename))
             # The codename is shown once, in this response, and kept nowhere on the server.
             return render(request, "friends/codename.html", {"codename": codename, "person": person})
-        if began:
+        if services.befriend(friend=friend, person=person):
             messages.success(request, _("You are now a friend of %(name)s.") % {"name": person.full_name})
         else:
             messages.info(request, _("You were already a friend of %(name)s.") % {"name": person.full_name})
         return redirect("friends_me")
+    befriended = (
+        [
+            f.person.full_name
+            for f in friend.friendships.select_related("person").order_by("person__last_name")
+        ]
+        if friend
+        else None
+    )
     return render(
         request,
         "friends/befriend.html",
-        {"person": person, "friend": friend, "form": form, **guard.context()},
+        {"person": person, "friend": friend, "befriended": befriended, "form": form, **guard.context()},
     )
 
 
@@ -72,9 +81,14 @@ def remember(request: HttpRequest) -> HttpResponse:
 @require_POST
 @form_page
 def restore(request: HttpRequest) -> HttpResponse:
-    if not ratelimit.hit(
-        "friends:restore", ratelimit.client_key(request), limit=RESTORE_LIMIT_PER_HOUR, window=3600
-    ):
+    try:
+        allowed = ratelimit.hit(
+            "friends:restore", ratelimit.client_key(request), limit=RESTORE_LIMIT_PER_HOUR, window=3600
+        )
+    except ratelimit.Unavailable as outage:
+        messages.error(request, str(outage))
+        return redirect("friends_home")
+    if not allowed:
         messages.error(request, _("Too many attempts from here. Please try again in an hour."))
         return redirect("friends_home")
     form = RestoreForm(request.POST)
@@ -82,7 +96,7 @@ def restore(request: HttpRequest) -> HttpResponse:
     if friend is None:
         messages.error(request, _("No friend has this codename. Check the seven words and try again."))
         return redirect("friends_home")
-    session.sign_in(request, friend, form.cleaned_data["codename"])
+    session.sign_in(request, friend, codenames.calendar_token(form.cleaned_data["codename"]))
     response = redirect("friends_me")
     if form.cleaned_data["remember"]:
         session.remember(response, form.cleaned_data["codename"])

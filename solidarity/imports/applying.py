@@ -129,7 +129,8 @@ class Applier:
                     **{f"title_{settings.LATIN_LANGUAGE}": ref.title_en or f"Art. {ref.number}"},
                 )
                 self.registry.articles[ref.key] = article.pk
-            ids.append(self.registry.articles[ref.key])
+            if self.registry.articles[ref.key] not in ids:
+                ids.append(self.registry.articles[ref.key])
         return ids
 
     # --- people -------------------------------------------------------------------------------
@@ -261,12 +262,17 @@ def apply_plan(plan: Plan, *, actor_label: str, actor=None, numbers: set[int] | 
     chosen = [
         c for c in plan.changes if c.kind in {"new", "changed"} and (numbers is None or c.number in numbers)
     ]
+    if not chosen and plan.format != "snapshot":
+        # Nothing new: nothing is written, and the registry's version (the search index, the
+        # statistics) does not move.
+        return {"applied": 0, "facilities_created": 0, "at": timezone.now()}
     with transaction.atomic():
         applier = Applier(plan, actor_label, actor)
         if plan.format == "snapshot":
             applier.load_snapshot_reference()
         touched = applier.apply(chosen)
-        refresh_all_derived_fields(people=touched)
+        if touched:
+            refresh_all_derived_fields(people=touched)
     return {"applied": len(chosen), "facilities_created": applier.created_facilities, "at": timezone.now()}
 
 

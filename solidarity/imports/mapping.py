@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext
 
-from solidarity.registry.country import canonical_list, facility_kind_words
+from solidarity.registry.country import canonical_list, facility_kind_words, list_place_statuses
 from solidarity.registry.models import Event, EventKind, Person, Sentence
 
 EMPTY = {"", "false", "none", "null", "-", "—"}
@@ -141,6 +142,8 @@ def parse_term(text: str) -> int | None:
 
 
 def parse_regime(text: str) -> str:
+    """The regime a penalty's words name. Words match at the start of a word, so that the
+    "prison" in "imprisonment in a maximum-security penal colony" names no prison."""
     text = text.lower()
     rules = [
         (("suspended", "условн"), Sentence.Regime.SUSPENDED),
@@ -150,6 +153,7 @@ def parse_regime(text: str) -> str:
         (("settlement", "поселени"), Sentence.Regime.SETTLEMENT),
         (("special", "особ"), Sentence.Regime.SPECIAL),
         (("medium-security", "medium security", "enhanced", "усилен"), Sentence.Regime.ENHANCED),
+        (("maximum-security", "maximum security", "strict-regime"), Sentence.Regime.STRICT),
         (("general", "общ"), Sentence.Regime.GENERAL),
         (("strict", "строг"), Sentence.Regime.STRICT),
         (("prison", "тюрем"), Sentence.Regime.PRISON),
@@ -158,7 +162,7 @@ def parse_regime(text: str) -> str:
         (("arrest", "арест"), Sentence.Regime.ARREST),
     ]
     for words, regime in rules:
-        if any(word in text for word in words):
+        if any(re.search(rf"\b{re.escape(word)}", text) for word in words):
             return regime
     return Sentence.Regime.OTHER if text.strip() else ""
 
@@ -208,11 +212,39 @@ def parse_facility(title: str, address: str) -> FacilityRef | None:
     return ref
 
 
+def place_status(ref: FacilityRef) -> str:
+    """What a place of detention of the list says when it names no place: "released" (no longer
+    held: "Released awaiting the commencement of the sentence"), "not_a_place" (house arrest,
+    restricted freedom, a place the list does not know), "unknown" (words that are neither a kind
+    of facility nor an address); "" for a place."""
+    title = ref.title.lower()
+    for word, meaning in list_place_statuses():
+        if word in title:
+            return meaning
+    if not ref.kind and not ref.postal_code:
+        return "unknown"
+    return ""
+
+
 def _split_latin_name(name: str) -> tuple[str, str]:
-    parts = name.split()
-    if len(parts) == 1:
-        return "", parts[0]
-    return " ".join(parts[:-1]), parts[-1]
+    """ "Katsiaryna Andreyeva (Bakhvalava)" -> ("Katsiaryna", "Andreyeva (Bakhvalava)"): a name in
+    brackets (a maiden or a real name) goes with the last name, never stands for it."""
+    match = re.match(r"^(.*?)\s*(\(.*)$", name)
+    main, aside = (match.group(1), match.group(2).strip()) if match else (name, "")
+    parts = main.split()
+    if not parts:
+        return "", aside
+    last = " ".join(filter(None, (parts[-1], aside)))
+    return " ".join(parts[:-1]), last
+
+
+def _lenient_date(value, name: str, flags: list[str]) -> datetime.date | None:
+    """A date the import can do without: an unreadable one is flagged, never a rejection."""
+    try:
+        return parse_date(value, name)
+    except Rejected:
+        flags.append(gettext("%(field)s %(value)r is not a date: ignored") % {"field": name, "value": value})
+        return None
 
 
 def from_list_export(number: int, raw, today: datetime.date) -> Incoming:
@@ -235,11 +267,13 @@ def from_list_export(number: int, raw, today: datetime.date) -> Incoming:
     gender = _text(raw.get("gender")).lower()
     if gender not in {"", Person.Gender.MALE, Person.Gender.FEMALE}:
         raise Rejected(f"unknown gender {gender!r}")
+    flags: list[str] = []
     birthday = parse_date(raw.get("birthday"), "birthday")
     arrested = parse_date(raw.get("arrested"), "arrested")
     verdict = parse_date(raw.get("verdict_date"), "verdict_date")
     appeal = parse_date(raw.get("appeal_date"), "appeal_date")
     release = parse_date(raw.get("release_date"), "release_date")
+    penalty_start = _lenient_date(raw.get("penalty_start_date"), "penalty_start_date", flags)
     for label, day in (("arrested", arrested), ("verdict_date", verdict), ("release_date", release)):
         if day and day > today:
             raise Rejected(f"{label} {day} is in the future")
@@ -249,7 +283,10 @@ def from_list_export(number: int, raw, today: datetime.date) -> Incoming:
     latin = settings.LATIN_LANGUAGE
     the_list = canonical_list()
     incoming = Incoming(
-        number=number, source_ref=f"{the_list.source_ref_prefix}:{source_id}", recognized=status != "np"
+        number=number,
+        source_ref=f"{the_list.source_ref_prefix}:{source_id}",
+        recognized=status != "np",
+        flags=flags,
     )
     incoming.fields = {
         key: value
@@ -287,17 +324,23 @@ def from_list_export(number: int, raw, today: datetime.date) -> Incoming:
     texts = [_text(raw.get(f"articles/{i}")) for i in range(13)] + re.split(
         r"[\n;]+", _text(raw.get("articles"))
     )
-    articles = [parse_article(text) for text in texts if text]
+    # One article named twice ("Art. 293" and "Part 1 of Article 13 and Article 293") is one article.
+    articles: list[ArticleRef] = []
+    for ref in (parse_article(text) for text in texts if text):
+        if all(ref.key != known.key for known in articles):
+            articles.append(ref)
     decision, penalty = _text(raw.get("decision")), _text(raw.get("penalty"))
     if verdict or decision or penalty:
-        term = parse_term(decision) if decision else None
-        if decision and term is None:
+        regime = parse_regime(penalty)
+        # A fine's amount ("150 base rates") is no term of months; the note keeps it.
+        term = parse_term(decision) if decision and regime != Sentence.Regime.FINE else None
+        if decision and term is None and regime != Sentence.Regime.FINE:
             incoming.flags.append(f"term {decision!r} not understood")
         incoming.sentences.append(
             IncomingSentence(
                 verdict_date=verdict,
                 term_months=term,
-                regime=parse_regime(penalty),
+                regime=regime,
                 articles=articles,
                 judge=_text(raw.get("judge")),
                 appeal_date=appeal,
@@ -317,26 +360,53 @@ def from_list_export(number: int, raw, today: datetime.date) -> Incoming:
         if match:
             prison_title, prison_address = match.group(1), match.group(2)
     facility = parse_facility(prison_title, prison_address)
-    died = _text(raw.get("died"))
-    if release or status == "former":
-        incoming.released = True
-        incoming.events.append(
-            IncomingEvent(
-                EventKind.RELEASED,
-                release or today,
-                **source,
-                note_code="" if release else Event.Note.RELEASE_DATE_UNKNOWN,
+    status_of_place = place_status(facility) if facility else ""
+    if status_of_place:
+        # A status is not a place: no facility is ever made of it.
+        if status_of_place != "released":
+            incoming.flags.append(
+                gettext("the place of detention %(place)r is not a facility: none recorded")
+                % {"place": facility.title}
             )
+        facility = None
+    # A release date on or before the arrest cannot end that detention: the list's release is an
+    # earlier one, or a mistake.
+    release_usable = release if release and not (arrested and release <= arrested) else None
+    if release and not release_usable:
+        incoming.flags.append(
+            gettext("release date %(release)s is not after the arrest %(arrested)s")
+            % {"release": release, "arrested": arrested}
         )
-        if not release:
+    free_now = (
+        status == "former" or release_usable is not None or (status_of_place == "released" and arrested)
+    )
+    died = _text(raw.get("died"))
+    if free_now:
+        incoming.released = True
+        if release_usable:
+            released_on, note_code = release_usable, ""
+        elif release:
+            # Dated the day after the arrest: the nearest the record allows to a release it gives.
+            released_on = min(arrested + datetime.timedelta(days=1), today)
+            note_code = Event.Note.RELEASE_DATE_UNKNOWN
+        else:
+            # "Released awaiting the commencement of the sentence": released when sentenced, as a rule.
+            sentenced = (
+                verdict
+                if status_of_place == "released" and verdict and not (arrested and verdict <= arrested)
+                else None
+            )
+            released_on, note_code = sentenced or today, Event.Note.RELEASE_DATE_UNKNOWN
             incoming.flags.append("released on an unknown date: check and correct the date")
+        incoming.events.append(IncomingEvent(EventKind.RELEASED, released_on, **source, note_code=note_code))
     elif facility:
         incoming.facility = facility
-        first_seen = appeal or verdict or arrested or today
+        # Held there since the latest date the record gives, never before the arrest nor after today.
+        known = [day for day in (arrested, verdict, appeal, penalty_start) if day and day <= today]
         incoming.events.append(
             IncomingEvent(
                 EventKind.TRANSFERRED,
-                first_seen,
+                max(known, default=today),
                 facility=facility,
                 **source,
                 note_code=Event.Note.HELD_ACCORDING_TO_LIST,

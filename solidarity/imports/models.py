@@ -1,5 +1,8 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.registry.models import Facility, Person
@@ -16,6 +19,26 @@ class FacilityAlias(models.Model):
         return self.key
 
 
+# Work on a batch (reading, applying) shows progress every few seconds, except while applying
+# writes its one transaction (minutes for 20,000 new people on a busy machine) or while the batch
+# waits in the queue behind another; a batch whose work has shown none for this long is stalled:
+# its worker stopped (killed, restarted) and nobody is on it.
+STALLED_AFTER = datetime.timedelta(minutes=10)
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def working(self):
+        """Batches that a worker should be reading or applying now."""
+        return self.filter(state__in=ImportBatch.WORKING)
+
+    def stalled(self, *, older_than: datetime.timedelta = STALLED_AFTER):
+        """Batches whose work showed no progress for `older_than`: nobody is working on them."""
+        since = timezone.now() - older_than
+        return self.working().filter(
+            models.Q(progress_at__lte=since) | models.Q(progress_at__isnull=True, created_at__lte=since)
+        )
+
+
 class ImportBatch(models.Model):
     """An uploaded file on its way into the registry: read, planned, reviewed, applied."""
 
@@ -23,8 +46,12 @@ class ImportBatch(models.Model):
         QUEUED = "queued", _("waiting to be read")
         PLANNING = "planning", _("being read")
         READY = "ready", _("ready for review")
+        APPLYING = "applying", _("being applied")
         APPLIED = "applied", _("applied")
         FAILED = "failed", _("could not be read")
+
+    # The states in which a background task works on the batch.
+    WORKING = frozenset({State.QUEUED, State.PLANNING, State.APPLYING})
 
     FORMAT_CHOICES = [
         ("auto", _("recognise by content")),
@@ -40,11 +67,17 @@ class ImportBatch(models.Model):
     error = models.TextField(_("error"), blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
     progress = models.PositiveIntegerField(default=0)
+    # The heartbeat: when the work on the batch last showed progress (or was queued).
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    # Which run of the work is the current one; a run that is no longer current writes nothing.
+    attempt = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,6 +86,16 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def working(self) -> bool:
+        return self.state in self.WORKING
+
+    @property
+    def stalled(self) -> bool:
+        """Waiting for work that nobody does: no progress for STALLED_AFTER."""
+        since = self.progress_at or self.created_at
+        return self.working and since is not None and since <= timezone.now() - STALLED_AFTER
 
 
 class ImportRow(models.Model):

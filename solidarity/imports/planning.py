@@ -5,8 +5,11 @@ applied; the editors' review is a plan shown row by row.
 """
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+
+from django.utils.translation import gettext
 
 from solidarity.catalogue.search import words
 from solidarity.registry import timeline
@@ -104,13 +107,14 @@ class Registry:
         people = list(Person.objects.values("pk", "source_ref", "birth_date", *_name_columns()))
         self.pks = {row["pk"] for row in people}
         self.by_ref = {row["source_ref"]: row["pk"] for row in people if row["source_ref"]}
+        self.refs = {row["pk"]: row["source_ref"] for row in people}
         self.by_name: dict[tuple, set[int]] = defaultdict(set)
         self.name_keys: dict[int, set[frozenset]] = defaultdict(set)
         for row in people:
             for key in _row_name_keys(row):
                 self.by_name[key, row["birth_date"]].add(row["pk"])
                 self.name_keys[row["pk"]].add(key)
-        self.facilities = {f.slug: f for f in Facility.objects.all()}
+        self.facilities = {f.slug: f for f in Facility.objects.select_related("kind")}
         self.facilities_by_pk = {f.pk: f for f in self.facilities.values()}
         self.aliases = dict(FacilityAlias.objects.values_list("key", "facility__slug"))
         self.articles = {
@@ -128,6 +132,11 @@ class Registry:
             found = (
                 set().union(*(self.by_name.get((key, birth_date), set()) for key in keys)) if keys else set()
             )
+            # Someone who is another record of the same list is not this record's person, whatever
+            # the name: matching them would make the two records overwrite each other every time.
+            found = {
+                pk for pk in found if not _other_record_of_the_list(self.refs.get(pk), incoming.source_ref)
+            }
             if len(found) == 1:
                 return found.pop()
         return None
@@ -140,12 +149,31 @@ class Registry:
             return ref.slug
         if ref.key in self.aliases:
             return self.aliases[ref.key]
-        number = "".join(ch for ch in ref.title if ch.isdigit())
-        for facility in self.facilities.values():
-            codes = f"{facility.code_latin} {facility.code_cyrillic}"
-            if ref.postal_code and facility.postal_code == ref.postal_code and number and number in codes:
-                return facility.slug
-        return None
+        numbers = set(re.findall(r"\d+", ref.title))
+        if not numbers:
+            return None
+        numbered = [f for f in self.facilities.values() if numbers & _facility_numbers(f)]
+        if ref.postal_code:
+            at_address = [f for f in numbered if f.postal_code == ref.postal_code]
+            return at_address[0].slug if at_address else None
+        # No address: the kind and the number, when only one facility has both.
+        same_kind = [f for f in numbered if ref.kind and f.kind.slug == ref.kind]
+        return same_kind[0].slug if len(same_kind) == 1 else None
+
+
+def _facility_numbers(facility: Facility) -> set[str]:
+    """The numbers a facility is known by: of its code ("IK-15"), or, for one the list brought and
+    that has no code yet, of its name ("Open correctional facility No. 49")."""
+    from django.conf import settings
+
+    numbers = set(re.findall(r"\d+", f"{facility.code_latin} {facility.code_cyrillic}"))
+    return numbers or set(re.findall(r"\d+", getattr(facility, f"name_{settings.LATIN_LANGUAGE}") or ""))
+
+
+def _other_record_of_the_list(person_ref: str | None, incoming_ref: str) -> bool:
+    if not person_ref or not incoming_ref or person_ref == incoming_ref:
+        return False
+    return person_ref.split(":", 1)[0] == incoming_ref.split(":", 1)[0]
 
 
 def _name_columns() -> list[str]:
@@ -200,6 +228,8 @@ def plan_file(data: bytes, fmt: str = "auto", *, today: datetime.date, progress=
             continue
         seen_refs.add(incoming.source_ref)
         incomings.append((incoming, registry.match(incoming)))
+    if parsed.format != "snapshot":
+        _flag_doubles([incoming for incoming, _pk in incomings])
     matched = [pk for _incoming, pk in incomings if pk]
     current = _current_state(matched)
     for incoming, pk in incomings:
@@ -211,6 +241,27 @@ def plan_file(data: bytes, fmt: str = "auto", *, today: datetime.date, progress=
         changes += _missing(seen_refs, prefix=f"{canonical_list().source_ref_prefix}:")
     changes.sort(key=lambda change: change.number)
     return Plan(parsed.format, changes, parsed.reference)
+
+
+def _flag_doubles(incomings: list[Incoming]) -> None:
+    """Records of one file with the same name and date of birth under different ids: perhaps one
+    person listed twice. Each stays its own person (they never overwrite each other); editors look."""
+    by_key: dict[tuple, list[Incoming]] = defaultdict(list)
+    for incoming in incomings:
+        birth_date = incoming.fields.get("birth_date")
+        if birth_date:
+            for key in _incoming_name_keys(incoming):
+                by_key[key, birth_date].append(incoming)
+    others: dict[int, set[int]] = defaultdict(set)
+    for same in by_key.values():
+        for incoming in same:
+            others[id(incoming)] |= {other.number for other in same if other is not incoming}
+    for incoming in incomings:
+        if others.get(id(incoming)):
+            incoming.flags.append(
+                gettext("same name and date of birth as record %(numbers)s: perhaps one person twice")
+                % {"numbers": ", ".join(map(str, sorted(others[id(incoming)])))}
+            )
 
 
 def _raw_name(raw) -> str:
@@ -342,6 +393,7 @@ def _events_to_add(
         ]
     derived = timeline.derive(state.events, today)
     in_custody = derived.status in {Status.POLITICAL_PRISONER, Status.PERSECUTED}
+    held_at = registry.facilities_by_pk.get(_latest_facility(state.events, today))
     to_add = []
     for event in incoming.events:
         if event.kind == EventKind.RECOGNIZED and any(kind == EventKind.RECOGNIZED for kind, _d in existing):
@@ -350,8 +402,7 @@ def _events_to_add(
             continue  # already released: an unknown-date release must not repeat every day
         if event.kind == EventKind.TRANSFERRED:
             facility_slug = registry.facility_slug(event.facility)
-            current = registry.facilities_by_pk.get(derived.facility_id)
-            if facility_slug and current and current.slug == facility_slug:
+            if facility_slug and held_at and held_at.slug == facility_slug:
                 continue
             if not in_custody and derived.status != Status.AT_LARGE:
                 continue
@@ -361,6 +412,18 @@ def _events_to_add(
             continue
         to_add.append(event)
     return to_add
+
+
+def _latest_facility(events: list[timeline.TimelineEvent], today: datetime.date) -> int | None:
+    """Where the timeline has the person now: the latest facility since their latest detention (as
+    `timeline.derive` has it for someone held), or of the whole timeline for someone the registry
+    holds no detention of (the list may know where they are and not since when)."""
+    detained = timeline.latest_detention(events, today)
+    facility_id = None
+    for event in sorted(events, key=lambda e: e.date):
+        if event.facility_id and event.date <= today and (detained is None or event.date >= detained):
+            facility_id = event.facility_id
+    return facility_id
 
 
 def _missing(seen_refs: set[str], prefix: str) -> list[Change]:

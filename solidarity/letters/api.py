@@ -54,14 +54,20 @@ CHECKS_PER_HOUR = 600
 
 @router.post(
     "/check",
-    response={200: LetterCheckOut, 422: Problem, 429: Problem},
+    response={200: LetterCheckOut, 422: Problem, 429: Problem, 503: Problem},
     summary="Check a letter against the censor's rules",
 )
 def check_letter(request: HttpRequest, payload: LetterCheckIn):
     """What in the text would make the censor destroy the letter, each finding with its rule, a
     message and a fix in the asked language, and its place in the text (`start`, `end`: offsets
     in characters). The text is not stored or logged."""
-    if not ratelimit.hit("letters:check", ratelimit.client_key(request), limit=CHECKS_PER_HOUR, window=3600):
+    try:
+        allowed = ratelimit.hit(
+            "letters:check", ratelimit.client_key(request), limit=CHECKS_PER_HOUR, window=3600
+        )
+    except ratelimit.Unavailable as outage:
+        raise HttpError(503, str(outage)) from outage
+    if not allowed:
         raise HttpError(429, "Too many checks from here; try again in an hour.")
     languages = {code for code, _name in settings.LANGUAGES}
     language = payload.lang if payload.lang in languages else translation.get_language_from_request(request)

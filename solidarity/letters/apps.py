@@ -9,10 +9,14 @@ class LettersConfig(AppConfig):
     verbose_name = _("Letters")
 
     def ready(self) -> None:
-        from . import plugins, rules
+        from . import plugins, rules, services
+        from .models import Reachability, Rule, RuleSet
 
         plugins.register()
-        from .models import Rule, RuleSet
+        post_save.connect(services.PUBLIC_VERSION.bump, sender=Reachability, dispatch_uid="letters-reach")
+        post_delete.connect(
+            services.PUBLIC_VERSION.bump, sender=Reachability, dispatch_uid="letters-reach-del"
+        )
 
         for model in (Rule, RuleSet):
             post_save.connect(

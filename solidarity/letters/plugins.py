@@ -24,6 +24,7 @@ def profile_section(person: Person, today: datetime.date) -> dict | None:
 
 
 def register() -> None:
+    plugins.page_versions.register("letters", services.PUBLIC_VERSION)
     plugins.profile_sections.register(
         "letters", plugins.ProfileSection("letters/_profile_section.html", profile_section), order=20
     )

@@ -26,6 +26,7 @@ from PIL import Image, ImageOps
 from solidarity.audit import services as audit
 from solidarity.audit.actions import named
 from solidarity.audit.models import AuditEntry
+from solidarity.core.versions import CacheVersion
 from solidarity.friends import codenames
 from solidarity.friends import services as friends
 from solidarity.friends.models import Friend, Mark
@@ -44,6 +45,9 @@ TEXT_DELETED = named("letters.letter.text_deleted", gettext_lazy("text deleted")
 REPLY_ATTACHED = named("letters.reply.attached", gettext_lazy("uploaded"))
 REPLY_DELETED = named("letters.reply.deleted", gettext_lazy("deleted"))
 RULES_LOADED = named("letters.ruleset.loaded", gettext_lazy("loaded from the data file"))
+# What public pages show of letters (whether they arrive, how many went through us): kept pages
+# are made afresh when it changes.
+PUBLIC_VERSION = CacheVersion("letters:public-version")
 PURGE = "purge_letters"  # the author of what the daily deletion does
 
 # A scan's first bytes tell what it is, whatever its name says.
@@ -164,6 +168,7 @@ def _change(chosen, *, action: str, data: dict, actor=None, actor_label: str = "
     many changed. Runs in the calling operation's transaction."""
     ids = list(chosen.select_for_update(of=("self",)).values_list("pk", flat=True))
     Letter.objects.filter(pk__in=ids).update(**changes)
+    transaction.on_commit(PUBLIC_VERSION.bump)
     audit.log_actions(
         action=action,
         objs=Letter.objects.filter(pk__in=ids).select_related("person"),

@@ -158,6 +158,16 @@ def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm) ->
     )
 
 
+def _limited(request: HttpRequest, scope: str, per_hour: int, message: str) -> str | None:
+    """Counts one event of this client; what to tell it if it may not go on (`message` over the
+    limit; "try again in a minute" while the limits cannot be checked), or None."""
+    try:
+        allowed = ratelimit.hit(scope, ratelimit.client_key(request), limit=per_hour, window=3600)
+    except ratelimit.Unavailable as outage:
+        return str(outage)
+    return None if allowed else message
+
+
 @require_POST
 @form_page
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
@@ -168,10 +178,14 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             return _hand_over_page(request, person, form)
         messages.error(request, _("The letter did not come through. Please write it again."))
         return redirect("compose_letter", pk=person.pk)
-    if not ratelimit.hit(
-        "letters:hand_over", ratelimit.client_key(request), limit=settings.LETTERS_LIMIT_PER_HOUR, window=3600
-    ):
-        form.add_error(None, _("Too many letters from here. Please try again in an hour."))
+    refusal = _limited(
+        request,
+        "letters:hand_over",
+        settings.LETTERS_LIMIT_PER_HOUR,
+        _("Too many letters from here. Please try again in an hour."),
+    )
+    if refusal:
+        form.add_error(None, refusal)
         return _hand_over_page(request, person, form)
     data = form.cleaned_data
     friend = current_friend(request)
@@ -196,7 +210,9 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     except services.LetterError as refusal:
         form.add_error(None, str(refusal))
         return _hand_over_page(request, person, form)
-    request.session[SESSION_KEY] = codenames.key_hash(codename) if codename else friend.key_hash
+    if codename:  # the session now follows the letter's codename: a change of owner, so the key cycles
+        request.session.cycle_key()
+        request.session[SESSION_KEY] = codenames.key_hash(codename)
     return render(request, "letters/handed.html", {"letter": letter, "codename": codename, "person": person})
 
 
@@ -222,9 +238,14 @@ def follow(request: HttpRequest) -> HttpResponse:
             request.session.pop(SESSION_KEY, None)
             return redirect("letters_follow")
         if form.is_valid():
-            client = ratelimit.client_key(request)
-            if not ratelimit.hit("letters:follow", client, limit=FOLLOW_LIMIT_PER_HOUR, window=3600):
-                form.add_error(None, _("Too many attempts from here. Please try again in an hour."))
+            refusal = _limited(
+                request,
+                "letters:follow",
+                FOLLOW_LIMIT_PER_HOUR,
+                _("Too many attempts from here. Please try again in an hour."),
+            )
+            if refusal:
+                form.add_error(None, refusal)
             elif key := services.followed_by(form.cleaned_data["codename"]):
                 request.session.cycle_key()
                 request.session[SESSION_KEY] = key

@@ -14,6 +14,7 @@ class RegistryConfig(AppConfig):
 
         from . import models, versioning
 
+        plugins.page_versions.register("registry", versioning.VERSION)
         edit, view = plugins.EDIT, ("view",)
         plugins.role_permissions.register(
             "registry.editor",
@@ -38,7 +39,16 @@ class RegistryConfig(AppConfig):
                 plugins.RolePermissions(role, {"registry.person": view, "registry.facility": view}),
             )
 
-        for model in (models.Person, models.Event, models.Sentence, models.Facility, models.Article):
+        versioned = (
+            models.Person,
+            models.Event,
+            models.Sentence,
+            models.Facility,
+            models.Article,
+            models.Region,
+            models.Interest,
+        )
+        for model in versioned:
             post_save.connect(versioning.bump, sender=model, dispatch_uid=f"version-save-{model.__name__}")
             post_delete.connect(
                 versioning.bump, sender=model, dispatch_uid=f"version-delete-{model.__name__}"

@@ -67,6 +67,16 @@ def facility_kind_words(code: str | None = None) -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
+def list_place_statuses(code: str | None = None) -> list[tuple[str, str]]:
+    """(word, meaning) pairs by which the canonical list's "place of detention" states a status
+    instead of naming a place, longest first: "released" (no longer held, as in "Released awaiting
+    the commencement of the sentence") or "not_a_place" (house arrest, restricted freedom, an
+    unknown place): such a title is never a facility."""
+    statuses = _current(code)["canonical_list"].get("place_statuses", [])
+    pairs = [(word.lower(), item["meaning"]) for item in statuses for word in item["words"]]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
 def _translated(field: str, values: dict[str, str]) -> dict[str, str]:
     """{"be": "...", "ru": "..."} -> {"name_be": "...", "name_ru": "..."} for the configured languages."""
     return {f"{field}_{code}": values.get(code, "") for code, _name in settings.LANGUAGES}

@@ -3,6 +3,6 @@ sentences, facilities and articles send signals; bulk operations bump it themsel
 
 from solidarity.core.versions import CacheVersion
 
-_VERSION = CacheVersion("registry:version")
-current_version = _VERSION.current
-bump = _VERSION.bump
+VERSION = CacheVersion("registry:version")
+current_version = VERSION.current
+bump = VERSION.bump

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
+from solidarity.core.page_cache import cached_page
 from solidarity.core.pages import for_every_origin
 from solidarity.core.spreadsheets import spreadsheet_safe
 from solidarity.registry.models import Article, Facility, Region
@@ -20,7 +21,12 @@ from . import charts, computations
 from .computations import AGE_GROUPS, GROUP_LABELS, SERIES_START, SERVED_GROUPS, TERM_GROUPS
 from .models import PublishedFigure
 
-public_page = cache_control(public=True, max_age=600)
+
+def public_page(view):
+    """Statistics change at most daily: proxies may keep them ten minutes (and we keep them whole)."""
+    return cache_control(public=True, max_age=600)(cached_page(view))
+
+
 # A chart is an image of its own: pygal styles it from inside, and no script may run in it.
 svg_policy = csp_replace({"style-src": [UNSAFE_INLINE], "script-src": [NONE], "img-src": [NONE]})
 TOP = 15

@@ -59,7 +59,7 @@ def test_out_of_range_api_parameters_get_422(client, query):
     "fields", [{"username": "", "password": PASSWORD}, {"username": "anna", "password": ""}]
 )
 def test_a_staff_login_with_an_empty_field_is_refused_and_counted(client, settings, fields):
-    settings.LOGIN_FAILURES_PER_CLIENT = 1
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 1
     response = client.post("/admin/login/", {**fields, "otp_token": "123456"})
     assert response.status_code == 200
     assert "correct username and password" in response.content.decode()

@@ -16,9 +16,11 @@ from .helpers import answered, codename_in, solved
 TODAY = datetime.date(2026, 11, 21)
 
 
-def befriend(client, person, fields=solved) -> object:
+def befriend(client, person, fields=solved, **choice) -> object:
+    """Befriends as a visitor would; a browser signed in with a codename also says which to use
+    (`with_codename="mine"` or `"new"`)."""
     page = client.get(f"/en/people/{person.pk}/befriend/").content.decode()
-    return client.post(f"/en/people/{person.pk}/befriend/", fields(page))
+    return client.post(f"/en/people/{person.pk}/befriend/", {**fields(page), **choice})
 
 
 @pytest.fixture
@@ -67,9 +69,12 @@ def test_a_solution_counts_once_and_a_honeypot_stops_robots(client, person):
     fields = solved(page)
     client.post(f"/en/people/{person.pk}/befriend/", fields)
     other = prisoner()
-    replay = client.post(f"/en/people/{other.pk}/befriend/", fields)
+    replay = client.post(f"/en/people/{other.pk}/befriend/", {**fields, "with_codename": "mine"})
     assert "did not succeed" in replay.content.decode()
-    robot = client.post(f"/en/people/{other.pk}/befriend/", {**solved(page), "website": "http://spam"})
+    robot = client.post(
+        f"/en/people/{other.pk}/befriend/",
+        {**solved(page), "with_codename": "mine", "website": "http://spam"},
+    )
     assert "filled in by a program" in robot.content.decode()
     assert Person.objects.get(pk=other.pk).friend_count == 0
 
@@ -80,9 +85,11 @@ def test_without_javascript_a_question_does_it_behind_a_stricter_limit(client, p
     response = befriend(client, person, answered)
     assert len(codename_in(response.content.decode()).split()) == 7
     page = client.get(f"/en/people/{person.pk}/befriend/").content.decode()
-    wrong = client.post(f"/en/people/{person.pk}/befriend/", {**answered(page), "answer": "1000"})
+    wrong = client.post(
+        f"/en/people/{person.pk}/befriend/", {**answered(page), "answer": "1000", "with_codename": "mine"}
+    )
     assert "not right" in wrong.content.decode()
-    third = befriend(client, prisoner(), answered)
+    third = befriend(client, prisoner(), answered, with_codename="mine")
     assert "Too many requests" in third.content.decode()
 
 
@@ -148,7 +155,8 @@ def test_unfriend_and_forget_me_from_the_friends_page(client, person, settings):
     client.post("/en/friends/remember/", {"codename": codename})
     client.post(f"/en/people/{person.pk}/unfriend/")
     assert Person.objects.get(pk=person.pk).friend_count == 0
-    befriend(client, person)
+    befriend(client, person, with_codename="mine")
+    assert Person.objects.get(pk=person.pk).friend_count == 1
     response = client.post("/en/friends/forget/")
     assert response.cookies[settings.FRIENDS_REMEMBER_COOKIE]["max-age"] == 0
     assert not Friend.objects.exists() and not Friendship.objects.exists()
@@ -231,3 +239,25 @@ def test_restoring_is_limited_per_client(client, person):
     refused = client.post("/en/friends/restore/", {"codename": codename}, follow=True)
     assert "Too many attempts from here." in refused.content.decode()
     assert "Maryia Kalesnikava" not in client.get("/en/friends/me/", follow=True).content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("event", ["released", "died"])
+def test_nobody_can_befriend_someone_released_or_dead_even_by_posting_the_form(client, event):
+    from solidarity.registry.models import EventKind
+    from solidarity.registry.services import refresh_all_derived_fields
+    from solidarity.registry.tests.factories import EventFactory
+
+    person = prisoner(first_name_en="Ihar", last_name_en="Losik")
+    page = client.get(f"/en/people/{person.pk}/befriend/").content.decode()
+    EventFactory(person=person, kind=getattr(EventKind, event.upper()), date=datetime.date(2025, 6, 1))
+    refresh_all_derived_fields()
+    assert "Become a friend" not in client.get(f"/en/people/{person.pk}/").content.decode()
+    posted = client.post(f"/en/people/{person.pk}/befriend/", solved(page)).content.decode()
+    refusal = (
+        "Ihar Losik is not held as a political prisoner now: a friendship can only begin with someone who is."
+    )
+    assert refusal in posted and 'id="codename"' not in posted
+    assert refusal in client.get(f"/en/people/{person.pk}/befriend/").content.decode()
+    assert Person.objects.get(pk=person.pk).friend_count == 0
+    assert not Friend.objects.exists() and not Friendship.objects.exists()

@@ -1,7 +1,10 @@
+import time
+
 import pytest
+from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from solidarity.conftest import cache_contents
+from solidarity.core.tests.caches import every_key_and_value
 
 from .helpers import PASSWORD, current_code
 
@@ -42,42 +45,69 @@ def test_a_wrong_code_is_refused(client, editor):
     assert client.get("/admin/").status_code == 302
 
 
-@pytest.mark.django_db
-def test_repeated_failures_lock_the_account_for_a_while_even_with_the_right_code(client, settings, editor):
-    device = TOTPDevice.objects.get(user=editor)
-    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
-        client.post(
-            "/admin/login/", {"username": "editor", "password": "wrong password", "otp_token": "000000"}
-        )
-    response = client.post(
-        "/admin/login/",
-        {
-            "username": "editor",
-            "password": PASSWORD,
-            "otp_token": current_code(device),
-        },
+def post_login(client, username, password, code, **extra):
+    return client.post(
+        "/admin/login/", {"username": username, "password": password, "otp_token": code}, **extra
     )
-    assert "Too many failed attempts" in response.content.decode()
-    assert client.get("/admin/").status_code == 302
 
 
 @pytest.mark.django_db
-def test_the_client_limit_counts_failures_across_accounts_without_keeping_the_address(
+def test_failures_on_an_account_delay_it_and_a_correct_login_when_its_turn_comes_works(
     client, settings, editor
 ):
-    settings.LOGIN_FAILURES_PER_CLIENT = 3
+    settings.LOGIN_FAILURES_PER_ACCOUNT = 3
+    device = TOTPDevice.objects.get(user=editor)
+    for _ in range(3):
+        assert (
+            "correct username and password"
+            in post_login(client, "editor", "wrong", "000000").content.decode()
+        )
+    too_soon = post_login(client, "Editor", PASSWORD, current_code(device))  # however the name is typed
+    assert "Too many failed attempts on this account. Wait a little" in too_soon.content.decode()
+    assert client.get("/admin/").status_code == 302
+    time.sleep(1.1)
+    assert "correct username and password" in post_login(client, "editor", "wrong", "000000").content.decode()
+    time.sleep(1.1)
+    assert "Wait a little" in post_login(client, "editor", PASSWORD, current_code(device)).content.decode()
+    time.sleep(1.1)  # the wait after the fourth failure is two seconds
+    assert post_login(client, "editor", PASSWORD, current_code(device)).status_code == 302
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+    # The success forgot the failures: the free attempts are back.
+    for _ in range(3):
+        assert (
+            "correct username and password"
+            in post_login(client, "editor", "wrong", "000000").content.decode()
+        )
+
+
+@pytest.mark.django_db
+def test_failures_from_clients_not_told_apart_never_lock_out_other_staff(client, editor):
+    """Without our proxy's address every visitor comes from the same one (the proxy's, here 127.0.0.1):
+    a client limit there would let one guesser lock out all staff."""
+    device = TOTPDevice.objects.get(user=editor)
+    for n in range(25):  # more than LOGIN_ATTEMPTS_PER_CLIENT
+        post_login(client, f"guessed-{n}", "wrong", "000000")
+    assert post_login(Client(), "editor", PASSWORD, current_code(device)).status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_attempts_from_one_client_are_limited_across_accounts_without_keeping_the_address(
+    client, settings, editor
+):
+    settings.BEHIND_PROXY = True
+    settings.LOGIN_ATTEMPTS_PER_CLIENT = 3
     address = "198.51.100.23"
     for name in ("a", "b", "c"):
-        client.post(
-            "/admin/login/", {"username": name, "password": "x", "otp_token": "1"}, REMOTE_ADDR=address
-        )
-    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD}, REMOTE_ADDR=address)
-    assert "Too many failed attempts" in response.content.decode()
+        post_login(client, name, "x", "1", HTTP_X_FORWARDED_FOR=address)
+    device = TOTPDevice.objects.get(user=editor)
+    refused = post_login(client, "editor", PASSWORD, current_code(device), HTTP_X_FORWARDED_FOR=address)
+    assert "Too many attempts from here. Wait a quarter of an hour" in refused.content.decode()
     # Another client is not affected.
-    other = client.post("/admin/login/", {"username": "editor", "password": "x"}, REMOTE_ADDR="192.0.2.1")
-    assert "Too many failed attempts" not in other.content.decode()
-    # The address is nowhere in the cache's keys or values, only its day-salted hash.
-    contents = cache_contents()
+    other = post_login(Client(), "editor", PASSWORD, current_code(device), HTTP_X_FORWARDED_FOR="192.0.2.1")
+    assert other.status_code == 302
+    # The address is nowhere in the caches' keys or values, only its day-salted hash.
+    contents = every_key_and_value()
     assert any("ratelimit:login:client:" in key for key in contents)
     assert not any(address in key or address.encode() in value for key, value in contents.items())
 
@@ -106,6 +136,7 @@ def test_behind_the_proxy_clients_are_told_apart_by_the_address_the_proxy_append
     from solidarity.core.ratelimit import client_key
 
     settings.BEHIND_PROXY = True
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
     one = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5")
     same = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
     other = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.6")

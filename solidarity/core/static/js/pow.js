@@ -44,6 +44,15 @@
         algorithm: challenge.algorithm, challenge: challenge.challenge, number: number,
         salt: challenge.salt, signature: challenge.signature,
       }));
+      // form.submit() sends no button: the one pressed goes along as a hidden field.
+      const pressed = event.submitter;
+      if (pressed && pressed.name) {
+        const kept = document.createElement("input");
+        kept.type = "hidden";
+        kept.name = pressed.name;
+        kept.value = pressed.value;
+        form.appendChild(kept);
+      }
       form.submit();
     });
   }
