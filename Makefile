@@ -81,7 +81,7 @@ bench-load: install var/secret_key
 	$(RUN_ENV) BENCH_LOAD_PEOPLE=$(BENCH_LOAD_PEOPLE) $(BIN)/python -m bench.load
 
 # Mutation testing of the services ([tool.cosmic-ray] in pyproject.toml): figures, never a gate.
-# About 20 minutes an app on two cores; `make mutants MUTANTS=friends` runs one. Results stay in
+# From 20 minutes (friends) to an hour (letters) an app on two cores; `make mutants MUTANTS=friends` runs one. Results stay in
 # var/mutants/APP.sqlite: `$(BIN)/cr-report var/mutants/friends.sqlite` lists every mutant.
 MUTANTS ?= registry friends letters imports
 mutants: install-dev
@@ -91,6 +91,7 @@ mutants: install-dev
 	cd var/mutants/tree && for app in $(MUTANTS); do \
 	  $(CURDIR)/$(BIN)/python -c "import sys, tomllib, toml; config = tomllib.load(open('pyproject.toml', 'rb'))['tool']['cosmic-ray']; print(toml.dumps({'cosmic-ray': config}).replace('{app}', sys.argv[1]))" $$app > ../$$app.toml \
 	  && PATH=$(CURDIR)/$(BIN):$$PATH cosmic-ray init ../$$app.toml ../$$app.sqlite \
+	  && PATH=$(CURDIR)/$(BIN):$$PATH cr-filter-operators ../$$app.sqlite ../$$app.toml \
 	  && PATH=$(CURDIR)/$(BIN):$$PATH cosmic-ray baseline ../$$app.toml \
 	  && PATH=$(CURDIR)/$(BIN):$$PATH cosmic-ray exec ../$$app.toml ../$$app.sqlite \
 	  && echo "== $$app" && $(CURDIR)/$(BIN)/cr-report ../$$app.sqlite | tail -3 || exit 1; \

@@ -11,17 +11,18 @@ CODENAME_WIDGET = forms.Textarea(
 )
 
 
-class BefriendForm(GuardForm):
-    """Becoming a friend. A browser signed in with a codename is asked each time which codename to
-    befriend with, its own or a new one (the page shows whose friend it is): a session someone else
-    planted in the browser cannot quietly gather a newcomer's friendships."""
+class CodenameChoiceForm(forms.Form):
+    """For a step that ties something to a codename (a friendship, a handed-over letter): a browser
+    signed in with a codename is asked each time whether to use it or a new one, and the page shows
+    whose codename it is. A session someone else planted in the browser cannot quietly gather a
+    newcomer's friendships or letters."""
 
     MINE, NEW = "mine", "new"
 
     with_codename = forms.ChoiceField(
         choices=[(MINE, MINE), (NEW, NEW)],
         required=False,
-        error_messages={"required": _("Choose which codename to become a friend with.")},
+        error_messages={"required": _("Choose which codename to go on with.")},
     )
 
     def __init__(self, *args, signed_in: bool, **kwargs):
@@ -30,6 +31,10 @@ class BefriendForm(GuardForm):
 
     def wants_new_codename(self) -> bool:
         return self.cleaned_data["with_codename"] != self.MINE
+
+
+class BefriendForm(CodenameChoiceForm, GuardForm):
+    """Becoming a friend, with the guard's proof that a person asks."""
 
 
 class RestoreForm(forms.Form):

@@ -50,18 +50,16 @@ def befriend(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("You were already a friend of %(name)s.") % {"name": person.full_name})
         return redirect("friends_me")
-    befriended = (
-        [
-            f.person.full_name
-            for f in friend.friendships.select_related("person").order_by("person__last_name")
-        ]
-        if friend
-        else None
-    )
     return render(
         request,
         "friends/befriend.html",
-        {"person": person, "friend": friend, "befriended": befriended, "form": form, **guard.context()},
+        {
+            "person": person,
+            "friend": friend,
+            "befriended": services.befriended_names(friend) if friend else None,
+            "form": form,
+            **guard.context(),
+        },
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core.guard import GuardForm
+from solidarity.friends.forms import CodenameChoiceForm
 
 from . import services
 from .checker import MAX_TEXT
@@ -55,9 +56,10 @@ class ComposeForm(forms.Form):
         return data
 
 
-class HandOverForm(GuardForm):
+class HandOverForm(CodenameChoiceForm, GuardForm):
     """The second step of handing a letter to volunteers: the text travels in the form, checked
-    again when it is handed over, and the guard's proof that a person sends it."""
+    again when it is handed over, and the guard's proof that a person sends it. A browser signed in
+    as a friend says whether that codename or a new one follows the letter."""
 
     kind = forms.ChoiceField(choices=Letter.Kind.choices, widget=forms.HiddenInput)
     design = forms.CharField(required=False, widget=forms.HiddenInput)

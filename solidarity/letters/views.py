@@ -18,6 +18,7 @@ from solidarity.catalogue.forms import birthdays_within
 from solidarity.core import guard, ratelimit
 from solidarity.core.pages import form_page, public_page
 from solidarity.friends import codenames
+from solidarity.friends import services as friends
 from solidarity.friends.session import current_friend
 from solidarity.registry.models import IN_CUSTODY, Person, Status
 
@@ -119,7 +120,7 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == ComposeForm.PDF:
         return _pdf_response(person, data, today)
     elif action == ComposeForm.HAND_OVER:
-        return _hand_over_page(request, person, HandOverForm(initial=data, request=request))
+        return _hand_over_page(request, person, HandOverForm(initial=data, request=request, signed_in=current_friend(request) is not None))
     return render(request, "letters/compose.html", _compose_context(person, form, topics, result, error))
 
 
@@ -140,6 +141,7 @@ def _pdf_response(person: Person, data: dict, today: datetime.date) -> HttpRespo
 
 def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm) -> HttpResponse:
     known = services.reachability_of(person)
+    friend = current_friend(request)
     return render(
         request,
         "letters/hand_over.html",
@@ -149,7 +151,8 @@ def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm) ->
             "known": known,
             "statuses": Reachability.Status,
             "may_seal": known.status == Reachability.Status.INCOMMUNICADO,
-            "friend": current_friend(request),
+            "friend": friend,
+            "befriended": friends.befriended_names(friend) if friend else None,
             "body": form["body"].value(),
             "accepts_risk": form.fields["accept_risk"].to_python(form["accept_risk"].value()),
             "retention_days": settings.LETTERS_TEXT_DAYS,
@@ -172,9 +175,10 @@ def _limited(request: HttpRequest, scope: str, per_hour: int, message: str) -> s
 @form_page
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     person = _recipient(pk)
-    form = HandOverForm(request.POST, request=request)
+    friend = current_friend(request)
+    form = HandOverForm(request.POST, request=request, signed_in=friend is not None)
     if not form.is_valid():
-        if form.has_error(NON_FIELD_ERRORS, code="guard"):
+        if form.has_error(NON_FIELD_ERRORS, code="guard") or form.has_error("with_codename"):
             return _hand_over_page(request, person, form)
         messages.error(request, _("The letter did not come through. Please write it again."))
         return redirect("compose_letter", pk=person.pk)
@@ -188,7 +192,8 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, refusal)
         return _hand_over_page(request, person, form)
     data = form.cleaned_data
-    friend = current_friend(request)
+    if form.wants_new_codename():
+        friend = None
     try:
         letter, codename = services.hand_over(
             person=person,

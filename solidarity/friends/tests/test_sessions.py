@@ -104,7 +104,7 @@ def test_a_session_planted_in_the_browser_does_not_gather_a_newcomers_friendship
     assert "This browser is signed in with a codename that is a friend of: " in page
     assert "Watched" in page
     unasked = newcomer.post(f"/en/people/{person.pk}/befriend/", solved(page))
-    assert "Choose which codename to become a friend with." in unasked.content.decode()
+    assert "Choose which codename to go on with." in unasked.content.decode()
     assert not Friendship.objects.filter(person=person).exists()
 
     response = befriend(newcomer, person, with_codename="new")

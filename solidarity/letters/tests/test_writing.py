@@ -240,7 +240,7 @@ def test_a_friend_follows_letters_with_the_friend_codename(client, viktar):
 
     friend, codename = create_friend()
     client.post("/en/friends/restore/", {"codename": codename})
-    response = hand_over(client, viktar)
+    response = hand_over(client, viktar, with_codename="mine")
     assert 'id="codename"' not in response.content.decode()
     assert Letter.objects.get().friend == friend
     assert "waiting for a volunteer" in client.get("/en/letters/follow/").content.decode()
@@ -249,7 +249,7 @@ def test_a_friend_follows_letters_with_the_friend_codename(client, viktar):
     from solidarity.friends.services import befriend
 
     befriend(friend=friend, person=viktar)
-    hand_over(client, viktar)
+    hand_over(client, viktar, with_codename="mine")
     assert Mark.objects.filter(friendship__friend=friend, kind="letter").count() == 1
 
 
