@@ -50,7 +50,9 @@ class NotBefriendable(Exception):
 def befriended_names(friend: Friend) -> list[str]:
     """Whose friend this codename is, for a page that asks a signed-in browser which codename to use:
     a codename someone else planted in the browser shows itself by names the visitor does not know."""
-    return [f.person.full_name for f in friend.friendships.select_related("person").order_by("person__last_name")]
+    return [
+        f.person.full_name for f in friend.friendships.select_related("person").order_by("person__last_name")
+    ]
 
 
 def may_befriend(person: Person) -> bool:

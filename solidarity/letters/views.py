@@ -120,7 +120,11 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
     elif action == ComposeForm.PDF:
         return _pdf_response(person, data, today)
     elif action == ComposeForm.HAND_OVER:
-        return _hand_over_page(request, person, HandOverForm(initial=data, request=request, signed_in=current_friend(request) is not None))
+        return _hand_over_page(
+            request,
+            person,
+            HandOverForm(initial=data, request=request, signed_in=current_friend(request) is not None),
+        )
     return render(request, "letters/compose.html", _compose_context(person, form, topics, result, error))
 
 
