@@ -160,11 +160,13 @@ if REDIS_URL:
             ("default", "solidarity.core.cache.RedisCache"),
             ("ledger", "solidarity.core.cache.RedisLedger"),
             ("pages", "solidarity.core.cache.RedisCache"),
+            ("fragments", "solidarity.core.cache.RedisCache"),
         )
     }
 else:
-    # Whole pages have a cache of their own, so that a crawler's thousand addresses cannot push out
-    # the statistics or the versions; in the process each is bounded by its number of entries.
+    # Whole pages and parts of pages have caches of their own, so that a crawler's thousand addresses
+    # cannot push out the statistics or the versions; in the process each is bounded by its number
+    # of entries.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -175,6 +177,12 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
             "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+        },
+        # Parts of pages (a person's card, the list's filters): about 1.5 KB each.
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments",
+            "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 20000)},
         },
     }
 # Sessions are signed cookies: the server keeps no session at all, so nothing of it dates a visit.

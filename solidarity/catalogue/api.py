@@ -136,22 +136,45 @@ def _profiles(request: HttpRequest) -> str:
     return request.build_absolute_uri(reverse("people_list"))
 
 
-def _item(profiles: str, person: Person) -> dict:
+_LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# What an item of `/people` says of a person, read as plain values: no model to build per person.
+ITEM_VALUES = [
+    "pk",
+    *(f"{part}_{code}" for code in _LANGUAGE_CODES for part in ("first_name", "patronymic", "last_name")),
+    *("gender", "birth_date", "status", "imprisoned_since", "friend_count", "region__slug"),
+    "current_facility__slug",
+    *(f"current_facility__name_{code}" for code in _LANGUAGE_CODES),
+]
+
+
+def _name(row: dict, language: str) -> str:
+    """As `Person.name_in`: first name, patronymic and last name in one language's columns."""
+    parts = (row[f"{part}_{language}"] for part in ("first_name", "patronymic", "last_name"))
+    return " ".join(part for part in parts if part)
+
+
+def _item(profiles: str, row: dict) -> dict:
+    facility = row["current_facility__slug"]
     return {
-        "id": person.pk,
+        "id": row["pk"],
         "names": {
-            "be": person.name_in("be"),
-            "ru": person.name_in("ru"),
-            "latin": person.name_in(settings.LATIN_LANGUAGE),
+            "be": _name(row, "be"),
+            "ru": _name(row, "ru"),
+            "latin": _name(row, settings.LATIN_LANGUAGE),
         },
-        "gender": person.gender,
-        "birth_date": person.birth_date,
-        "status": person.status,
-        "facility": _facility(person.current_facility),
-        "region": person.region.slug if person.region else None,
-        "in_custody_since": person.imprisoned_since,
-        "friend_count": person.friend_count,
-        "url": f"{profiles}{person.pk}/",
+        "gender": row["gender"],
+        "birth_date": row["birth_date"],
+        "status": row["status"],
+        "facility": {
+            "id": facility,
+            "name": {code: row[f"current_facility__name_{code}"] or "" for code in _LANGUAGE_CODES},
+        }
+        if facility
+        else None,
+        "region": row["region__slug"],
+        "in_custody_since": row["imprisoned_since"],
+        "friend_count": row["friend_count"],
+        "url": f"{profiles}{row['pk']}/",
     }
 
 
@@ -168,8 +191,8 @@ def people(request: HttpRequest, filters: Query[PeopleQuery]):
         raise HttpError(
             422, "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
         )
-    base = card_people().select_related("region")
-    found = in_order(*form.order(form.filter(base, timezone.localdate())))
+    people, ranking = form.order(form.filter(card_people(), timezone.localdate()))
+    found = in_order(people.values(*ITEM_VALUES), ranking)
     count = found.count()
     page = list(found[filters.offset : filters.offset + filters.limit])
     profiles = _profiles(request)
@@ -201,7 +224,7 @@ def person(request: HttpRequest, person_id: int):
         pk=person_id,
     )
     return {
-        **_item(_profiles(request), found),
+        **_item(_profiles(request), Person.objects.values(*ITEM_VALUES).get(pk=found.pk)),
         "description": translations(found, "description"),
         "story": translations(found, "story"),
         "interests": [interest.slug for interest in found.interests.all()],

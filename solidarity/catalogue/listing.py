@@ -2,26 +2,51 @@
 the API): cards with their facts, and a search's ranking kept through filters and pages."""
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import QuerySet
+from django.template.loader import get_template
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from solidarity.registry import versioning
 from solidarity.registry.models import Person
 
 from .plain_words import duration, months_between
 
-# What a card never shows, and is the bulk of a person's row.
-NOT_ON_CARDS = [
-    f"{field}{suffix}"
-    for field in ("story", "description")
-    for suffix in ["", *(f"_{code}" for code, _name in settings.LANGUAGES)]
+# What cards, their lists and the API's items read of a person and of the facility: loading only
+# these halves what a page of people costs to load.
+_TRANSLATED = ("first_name", "patronymic", "last_name")
+CARD_FIELDS = [
+    *(
+        f"{field}{suffix}"
+        for field in _TRANSLATED
+        for suffix in ["", *(f"_{code}" for code, _name in settings.LANGUAGES)]
+    ),
+    *(
+        "gender",
+        "birth_date",
+        "photo",
+        "status",
+        "imprisoned_since",
+        "friend_count",
+        "region",
+        "current_facility",
+    ),
+    "current_facility__slug",
+    *(
+        f"current_facility__name{suffix}"
+        for suffix in ["", *(f"_{code}" for code, _name in settings.LANGUAGES)]
+    ),
 ]
 
 
 def card_people() -> QuerySet:
-    return Person.objects.published().select_related("current_facility").defer(*NOT_ON_CARDS)
+    return Person.objects.published().select_related("current_facility").only(*CARD_FIELDS)
 
 
 def with_card_facts(people, today: datetime.date) -> list:
@@ -37,6 +62,57 @@ def with_card_facts(people, today: datetime.date) -> list:
             duration(months_between(person.imprisoned_since, today)) if person.imprisoned_since else None
         )
     return people
+
+
+# A card lives as long as the day and the registry's version it was made on (both are in its key);
+# the bound is only for a cache that never saw a change.
+CARD_SECONDS = 24 * 3600
+
+
+def card_rows(people: QuerySet) -> QuerySet:
+    """Just what tells whether a person's kept card is still right: for lists whose cards are
+    mostly kept already, so that a page loads fifty small rows instead of fifty people."""
+    return people.values_list("pk", "friend_count", named=True)
+
+
+def rendered_cards(rows, template_name: str, today: datetime.date, prepare=None) -> list[SafeString]:
+    """Each person's card (`template_name` with `person`), made once per language, day, registry
+    version and friend count, and kept in the "fragments" cache: a list page's misses load and
+    render only the cards no page has shown since the registry last changed. `rows` are people or
+    `card_rows`; `prepare(person)` adds what only this template shows."""
+    prefix = f"card:{template_name}:{get_language()}:{today.isoformat()}:{versioning.current_version()}"
+    keys = {row.pk: f"{prefix}:{row.pk}:{row.friend_count}" for row in rows}
+    kept = caches["fragments"].get_many(list(keys.values()))
+    missing = [pk for pk, key in keys.items() if key not in kept]
+    if missing:
+        given = {row.pk: row for row in rows if isinstance(row, Person)}
+        loaded = card_people().in_bulk([pk for pk in missing if pk not in given])
+        people = [given.get(pk) or loaded[pk] for pk in missing if pk in given or pk in loaded]
+        for person in people:
+            if prepare:
+                prepare(person)
+        with_card_facts(people, today)
+        template = get_template(template_name)
+        made = {keys[person.pk]: template.render({"person": person}) for person in people}
+        caches["fragments"].set_many(made, CARD_SECONDS)
+        kept |= made
+    return [mark_safe(kept[keys[row.pk]]) for row in rows if keys[row.pk] in kept]  # noqa: S308 (our template)
+
+
+def rendered_filters(form) -> SafeString:
+    """The list's filter form as its query fills it (only the form's own fields count), made once
+    per language and registry version (its choices come from the registry): paging through a list
+    renders its forty widgets once."""
+    filled = sorted((name, form.data.getlist(name)) for name in form.fields if name in form.data)
+    key = (
+        "filters:"
+        + hashlib.sha256(f"{get_language()}:{versioning.current_version()}:{filled!r}".encode()).hexdigest()
+    )
+    html = caches["fragments"].get(key)
+    if html is None:
+        html = get_template("catalogue/_filters.html").render({"form": form})
+        caches["fragments"].set(key, html, CARD_SECONDS)
+    return mark_safe(html)  # noqa: S308 (our own template's output)
 
 
 class RankedPeople(Sequence):
@@ -58,11 +134,16 @@ class RankedPeople(Sequence):
         if not isinstance(index, slice):
             return self._people.get(pk=self._pks[index])
         window = self._pks[index]
-        by_pk = self._people.in_bulk(window)
+        by_pk = {_pk(row): row for row in self._people.filter(pk__in=window)}
         return [by_pk[pk] for pk in window]
 
     def __iter__(self):
         return iter(self[:])
+
+
+def _pk(row) -> int:
+    """The id of a person, a `card_rows` row or a `values()` dict."""
+    return row["pk"] if isinstance(row, dict) else row.pk
 
 
 def in_order(people: QuerySet, ranking: list[int] | None):

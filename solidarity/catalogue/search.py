@@ -65,6 +65,9 @@ _DOUBLES = re.compile(r"(.)\1+")
 
 EXACT, PREFIX, ONE_EDIT, TWO_EDITS = 1.0, 0.8, 0.75, 0.55
 MIN_PREFIX = 3
+# A three-letter word forgives one edit only against short surnames (Los ~ Les, Iln ~ Ilin), and
+# counts for less: against every word it would find half the vocabulary (Ale ~ Ales, Alen, Ala...).
+SHORT_EDIT, SHORT_WORD, SHORT_SURNAME = 0.5, 3, 5
 
 
 @lru_cache(maxsize=200_000)
@@ -94,6 +97,7 @@ class Index:
     surnames: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     facilities: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     held: set[int] = field(default_factory=set)  # political prisoners now, shown first on ties
+    short_surnames: list[str] = field(default_factory=list)  # of at most SHORT_SURNAME letters
 
 
 def _build(version: str) -> Index:
@@ -115,6 +119,9 @@ def _build(version: str) -> Index:
             for word in words(row[column]):
                 index.facilities[word].add(row["pk"])
     index.vocabulary = sorted(index.people.keys() | index.facilities.keys())
+    index.short_surnames = sorted(
+        {word for surnames in index.surnames.values() for word in surnames if len(word) <= SHORT_SURNAME}
+    )
     return index
 
 
@@ -149,6 +156,11 @@ def _matches(index: Index, word: str) -> dict[str, float]:
         ):
             score = ONE_EDIT if distance == 1 else TWO_EDITS
             found[candidate] = max(found.get(candidate, 0), score)
+    elif len(word) == SHORT_WORD:
+        for candidate, _distance, _position in process.extract(
+            word, index.short_surnames, scorer=OSA.distance, score_cutoff=1, limit=None
+        ):
+            found[candidate] = max(found.get(candidate, 0), SHORT_EDIT)
     if word in index.people or word in index.facilities:
         found[word] = EXACT
     return found

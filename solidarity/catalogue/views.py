@@ -12,11 +12,20 @@ from django.utils import timezone
 from solidarity.core import plugins
 from solidarity.core.pages import public_page
 from solidarity.core.spreadsheets import spreadsheet_safe
-from solidarity.registry.models import IN_CUSTODY, Event, EventKind, Facility, Person, Sentence, Status
+from solidarity.registry.models import (
+    IN_CUSTODY,
+    Event,
+    EventKind,
+    Facility,
+    Person,
+    Sentence,
+    Status,
+    next_birthday,
+)
 
 from . import search
 from .forms import PeopleFilter, birthdays_within
-from .listing import card_people, in_order, with_card_facts
+from .listing import card_people, card_rows, in_order, rendered_cards, rendered_filters
 from .plain_words import duration, months_between, sentence_in_words
 
 PAGE_SIZE = 50
@@ -57,14 +66,20 @@ def people_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = PeopleFilter(request.GET or None)
     people, ranking = form.order(form.filter(card_people(), today))
-    page = Paginator(in_order(people, ranking), PAGE_SIZE).get_page(request.GET.get("page"))
-    with_card_facts(page.object_list, today)
+    page = Paginator(in_order(card_rows(people), ranking), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "catalogue/people_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": today},
+        {
+            "form": form,
+            "filters": rendered_filters(form),
+            "page": page,
+            "cards": rendered_cards(page.object_list, "catalogue/_person_card.html", today),
+            "query": query.urlencode(),
+            "today": today,
+        },
     )
 
 
@@ -131,22 +146,31 @@ def birthdays(request: HttpRequest) -> HttpResponse:
     held = card_people().filter(status=Status.POLITICAL_PRISONER, birth_date__isnull=False)
     month_end = today.replace(day=1) + datetime.timedelta(days=32)
     days_left_in_month = (month_end.replace(day=1) - today).days - 1
-    upcoming = list(birthdays_within(held, today, max(6, days_left_in_month)))
-    for person in upcoming:
+    rows = birthdays_within(held, today, max(6, days_left_in_month)).values_list(
+        "pk", "friend_count", "birth_date", "last_name", named=True
+    )
+    upcoming = sorted(rows, key=lambda row: (next_birthday(row.birth_date, today), row.last_name))
+    week_end = today + datetime.timedelta(days=6)
+    this_week = [row for row in upcoming if next_birthday(row.birth_date, today) <= week_end]
+    later_this_month = [
+        row for row in upcoming[len(this_week) :] if next_birthday(row.birth_date, today).month == today.month
+    ]
+
+    def prepare(person: Person) -> None:
         person.birthday = person.next_birthday(today)
         person.turns = person.birthday.year - person.birth_date.year
-    upcoming.sort(key=lambda p: (p.birthday, p.last_name))
-    with_card_facts(upcoming, today)
-    week_end = today + datetime.timedelta(days=6)
+
     return render(
         request,
         "catalogue/birthdays.html",
         {
             "today": today,
-            "this_week": [p for p in upcoming if p.birthday <= week_end],
-            "later_this_month": [
-                p for p in upcoming if p.birthday > week_end and p.birthday.month == today.month
-            ],
+            "this_week": this_week,
+            "later_this_month": later_this_month,
+            "this_week_cards": rendered_cards(this_week, "catalogue/_birthday_card.html", today, prepare),
+            "later_this_month_cards": rendered_cards(
+                later_this_month, "catalogue/_birthday_card.html", today, prepare
+            ),
         },
     )
 
@@ -157,8 +181,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     people, facilities = [], []
     if query:
         hits = search.search_people(query, limit=30)
-        people = with_card_facts(
-            list(in_order(card_people(), [hit.pk for hit in hits])), timezone.localdate()
+        people = rendered_cards(
+            list(in_order(card_rows(card_people()), [hit.pk for hit in hits])),
+            "catalogue/_person_card.html",
+            timezone.localdate(),
         )
         facility_hits = search.search_facilities(query, limit=10)
         found = Facility.objects.select_related("kind").in_bulk([hit.pk for hit in facility_hits])

@@ -312,17 +312,7 @@ class Person(models.Model):
         return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
 
     def next_birthday(self, today: datetime.date) -> datetime.date | None:
-        """The next birthday on or after today; in a common year, 29 February is kept on the 28th."""
-        if not self.birth_date:
-            return None
-        for year in (today.year, today.year + 1):
-            try:
-                day = self.birth_date.replace(year=year)
-            except ValueError:
-                day = datetime.date(year, 2, 28)
-            if day >= today:
-                return day
-        raise AssertionError("unreachable")
+        return next_birthday(self.birth_date, today)
 
     def age_on(self, day: datetime.date) -> int | None:
         if not self.birth_date:
@@ -332,6 +322,20 @@ class Person(models.Model):
 
     def get_admin_url(self) -> str:
         return reverse("admin:registry_person_change", args=[self.pk])
+
+
+def next_birthday(birth_date: datetime.date | None, today: datetime.date) -> datetime.date | None:
+    """The next birthday on or after today; in a common year, 29 February is kept on the 28th."""
+    if not birth_date:
+        return None
+    for year in (today.year, today.year + 1):
+        try:
+            day = birth_date.replace(year=year)
+        except ValueError:
+            day = datetime.date(year, 2, 28)
+        if day >= today:
+            return day
+    raise AssertionError("unreachable")
 
 
 class Event(Sourced):

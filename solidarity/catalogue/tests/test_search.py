@@ -154,3 +154,23 @@ def test_facilities_are_found_by_name_short_name_and_town(db):
     FacilityFactory(city_be="Гомель", city_ru="Гомель", city_en="Homiel")
     for query in ("Шклов", "Shklov", "shklou", "колония 17", "ИК-17", "penal colony shklou"):
         assert search_facilities(query)[0].pk == colony.pk, query
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("surname", "typed"), [("Les", "Los"), ("Ilin", "Iln"), ("Лось", "Лес")])
+def test_a_short_surname_forgives_one_typo(people, surname, typed):
+    short = prisoner(first_name_en="Pavel", last_name_en=surname, last_name_ru=surname, last_name_be=surname)
+    assert search_people(typed)[0].pk == short.pk
+    assert search_people(f"Pavel {typed}")[0].pk == short.pk
+
+
+@pytest.mark.django_db
+def test_a_three_letter_typo_reaches_only_short_surnames_and_ranks_below_what_matches(people):
+    """ "Bab" is the start of Babaryka; one edit from it is not looked for among long names or first
+    names, and a surname one edit away ranks after the one that begins with it."""
+    bub = prisoner(first_name_en="Pavel", last_name_en="Bub", last_name_ru="Буб", last_name_be="Буб")
+    hits = [hit.pk for hit in search_people("Bab")]
+    assert hits == [people["babaryka"].pk, bub.pk]
+    assert (
+        search_people("Pal") == []
+    )  # one edit from Pavel's start, but no first name forgives a typo this short

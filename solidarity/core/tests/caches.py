@@ -1,5 +1,5 @@
-"""What tests need of every cache ("default", "ledger", "pages"), in the process or on Redis: everything
-they hold, and emptying them (`solidarity/conftest.py` does so around every test)."""
+"""What tests need of every cache ("default", "ledger", "pages", "fragments"), in the process or on
+Redis: everything they hold, and emptying them (`solidarity/conftest.py` does so around every test)."""
 
 from django.core.cache import caches
 

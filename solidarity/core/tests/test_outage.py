@@ -90,6 +90,7 @@ def caches_at(port: int) -> dict:
             ("default", "solidarity.core.cache.RedisCache"),
             ("ledger", "solidarity.core.cache.RedisLedger"),
             ("pages", "solidarity.core.cache.RedisCache"),
+            ("fragments", "solidarity.core.cache.RedisCache"),
         )
     }
 

@@ -369,3 +369,55 @@ def test_two_volunteers_marking_one_letter_mailed_at_once_move_it_once(volunteer
     assert sorted(moved) == [0, 1]
     assert Letter.objects.get().mailed_on == datetime.date(2026, 11, 3)
     assert AuditEntry.objects.filter(action="letters.letter.mailed").count() == 1
+
+
+def test_a_scan_may_be_15_mb_and_not_a_byte_more():
+    from solidarity.letters.services import MAX_SCAN_BYTES, LetterError, check_scan
+
+    assert MAX_SCAN_BYTES == 15 * 1024 * 1024
+    pdf = b"%PDF-1.4\n" + b"0" * (MAX_SCAN_BYTES - 9)
+    assert check_scan(SimpleUploadedFile("r.pdf", pdf)) == "application/pdf"
+    with pytest.raises(LetterError, match="larger than 15 MB"):
+        check_scan(SimpleUploadedFile("r.pdf", pdf + b"0"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "content_type", "mode"), [("PNG", "image/png", "RGBA"), ("JPEG", "image/jpeg", "RGB")]
+)
+def test_a_photo_of_a_reply_is_kept_in_its_own_format_from_its_first_byte(
+    volunteer, viktar, kind, content_type, mode
+):
+    """A PNG stays a PNG (with its transparency), a JPEG a JPEG: only the metadata goes."""
+    import io
+
+    from PIL import Image
+
+    picture = Image.new(mode, (20, 10), (10, 20, 30, 128)[: len(mode)])
+    raw = io.BytesIO()
+    picture.save(raw, format=kind)
+    sent = letter(viktar)
+    for step in (services.approve, services.mark_printed, services.mark_mailed):
+        step(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    reply = services.attach_reply(
+        letter=sent, scan=SimpleUploadedFile(f"r.{kind.lower()}", raw.getvalue()), by=volunteer
+    )
+    assert reply.content_type == content_type and reply.scan.name.endswith(f"{sent.pk}.{content_type[6:]}")
+    with reply.scan.open("rb") as stored, Image.open(stored) as kept:
+        assert (kept.format, kept.mode, kept.size) == (kind, mode, (20, 10))
+
+
+@pytest.mark.parametrize("status", ["arrive", "relatives_only", "unknown"])
+def test_only_a_letter_to_someone_held_incommunicado_can_be_kept_sealed(viktar, status):
+    from solidarity.letters.models import Reachability
+
+    Reachability.objects.create(
+        person=viktar, status=status, as_of=datetime.date(2026, 11, 1), source_citation="A call"
+    )
+    with pytest.raises(services.LetterError, match="Only a letter to someone held incommunicado"):
+        services.hand_over(person=viktar, body="Привет!", kind="letter", language="ru", sealed=True)
+    Reachability.objects.create(
+        person=viktar, status="incommunicado", as_of=datetime.date(2026, 11, 2), source_citation="A call"
+    )
+    assert services.hand_over(person=viktar, body="Привет!", kind="letter", language="ru", sealed=True)[
+        0
+    ].sealed

@@ -1,0 +1,73 @@
+"""Cards and the filter form are made once and kept in the "fragments" cache: what a miss of the
+page cache renders again is only what changed."""
+
+import pytest
+from django.core.cache import caches
+from django.db.models import F
+from django.test.signals import template_rendered
+
+from solidarity.registry.models import Person
+
+from .helpers import prisoner
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def renders():
+    """How many times each template is rendered while the test runs."""
+    counted: dict[str, int] = {}
+
+    def count(sender, template, **_kwargs):
+        counted[template.name] = counted.get(template.name, 0) + 1
+
+    template_rendered.connect(count)
+    yield counted
+    template_rendered.disconnect(count)
+
+
+def test_a_page_missing_the_page_cache_renders_no_card_or_filter_form_it_made_before(client, renders):
+    for number in range(3):
+        prisoner(last_name_en=f"Card{number}")
+    assert "Card2" in client.get("/en/people/").content.decode()
+    assert renders["catalogue/_person_card.html"] == 3 and renders["catalogue/_filters.html"] == 1
+    caches["pages"].clear()
+    assert "Card2" in client.get("/en/people/").content.decode()
+    assert "Card2" in client.get("/en/people/?page=1").content.decode()  # another page, same filters
+    assert "Card2" in client.get("/en/people/?ref=news").content.decode()  # not the form's field
+    assert renders["catalogue/_person_card.html"] == 3 and renders["catalogue/_filters.html"] == 1
+    assert 'value="Card' in client.get("/en/people/?q=Card").content.decode()  # filled in as asked
+    assert renders["catalogue/_filters.html"] == 2
+    client.get("/ru/people/")
+    assert renders["catalogue/_person_card.html"] == 6  # each language has its own cards
+
+
+def test_a_card_changes_as_soon_as_the_person_does(client):
+    person = prisoner(last_name_en="Before")
+    assert "Before" in client.get("/en/people/").content.decode()
+    person.last_name_en = "After"
+    person.save()
+    page = client.get("/en/people/").content.decode()
+    assert "After" in page and "Before" not in page
+
+
+def test_a_card_shows_the_friend_count_of_the_moment_it_is_made(client):
+    person = prisoner()
+    assert "1 friend" not in client.get("/en/people/").content.decode()
+    Person.objects.filter(pk=person.pk).update(friend_count=F("friend_count") + 1)  # as befriending does
+    caches["pages"].clear()  # a kept page may lag a minute; its cards never lag behind the count
+    assert "1 friend" in client.get("/en/people/").content.decode()
+
+
+def test_birthday_cards_are_kept_per_day(client, renders, time_machine):
+    import datetime
+
+    time_machine.move_to(datetime.datetime(2026, 11, 21, 12, 0))
+    prisoner(last_name_en="Soon", birth_date=datetime.date(1980, 11, 23))
+    assert "turns 46" in client.get("/en/birthdays/").content.decode()
+    caches["pages"].clear()
+    client.get("/en/birthdays/")
+    assert renders["catalogue/_birthday_card.html"] == 1
+    time_machine.move_to(datetime.datetime(2026, 11, 22, 12, 0))
+    assert "turns 46" in client.get("/en/birthdays/").content.decode()
+    assert renders["catalogue/_birthday_card.html"] == 2
