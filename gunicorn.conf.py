@@ -13,3 +13,14 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Before the worker takes its first request: the search index and the statistics are made or
+    loaded, and the public pages rendered once (`solidarity.core.warmup`)."""
+    from solidarity.core.warmup import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # a database not migrated yet, say: the first visitors then wait instead
+        worker.log.exception("Warming up failed.")

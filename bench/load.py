@@ -10,7 +10,9 @@ then runs wrk (Debian's package) against both for each page:
 - uncached: a unique `_bench=` parameter on every request, which misses any page cache (the
   registry's own derived state, the search index and the statistics, stays warm).
 
-Then, per page, the first request after a fresh start (time to first byte). Tune with
+Then, per page, the first request after a fresh start (time to first byte; a worker warms up
+before it is ready, `core.warmup`), and the worker's resident memory after its warm-up and after
+the load. Tune with
 BENCH_LOAD_WRK (default "-t2 -c16 -d5s") and BENCH_LOAD_STARTS (fresh starts per page, default 3).
 """
 
@@ -148,6 +150,12 @@ class Server:
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def worker_megabytes(self) -> float:
+        """The resident memory of the worker process (its pid is in the ready file)."""
+        status = Path(f"/proc/{self.ready_file.read_text().strip()}/status").read_text()
+        kilobytes = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        return kilobytes / 1024
 
     def tail(self) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-30:])
@@ -302,7 +310,11 @@ def run(people: int, work: Path) -> None:
     say(f"\n== {people} people ==")
     env = registry(people)
     app = Server(env, work, "app")
-    say(f"app on 127.0.0.1:{app.port} (ready in {app.boot_seconds:.1f} s)")
+    memory = {"after warm-up": app.worker_megabytes()}
+    say(
+        f"app on 127.0.0.1:{app.port} (ready in {app.boot_seconds:.1f} s, warmed up;"
+        f" worker {memory['after warm-up']:.0f} MB)"
+    )
     profiles, searches = targets(app.port)
     paths = {"fixed": None, "profiles": profiles, "queries": searches}
     manifest = []
@@ -362,6 +374,8 @@ def run(people: int, work: Path) -> None:
                 f"{name:<12} {mode:<9} {measured['rps']:8.0f} {base['rps']:8.0f} {ratio:5.2f}x "
                 f"{measured['p50']:8.1f} {measured['p95']:8.1f} {measured['p99']:8.1f}{trouble}"
             )
+    memory["after the load"] = app.worker_megabytes()
+    say("\nworker memory (resident): " + ", ".join(f"{when} {mb:.0f} MB" for when, mb in memory.items()))
     app.stop()
     floor.stop()
 
@@ -398,10 +412,10 @@ def run(people: int, work: Path) -> None:
             f"{name:<12} {path[:28]:<28} {statistics.median(boots):7.1f} {firsts[name]:9.0f} {each:<18}"
             f" {alone:13.0f} {statistics.median(second):9.1f}"
         )
-    goals(people, rows, firsts)
+    goals(people, rows, firsts, max(memory.values()))
 
 
-def goals(people: int, rows: dict, firsts: dict) -> None:
+def goals(people: int, rows: dict, firsts: dict, megabytes: float) -> None:
     def figures(names, mode, key="ratio", unit="x"):
         return ", ".join(f"{name} {rows[name, mode][key]:.2f}{unit}" for name in names)
 
@@ -428,6 +442,7 @@ def goals(people: int, rows: dict, firsts: dict) -> None:
         f"  search p95 <= 10 ms through the API (at 50,000 people): {solo:.1f} ms uncached one request at"
         f" a time ({verdict(solo <= 10)}); {loaded:.1f} ms under {' '.join(WRK_ARGS[:2])}"
     )
+    say(f"  a worker's memory < 150 MB (at 50,000 people): {megabytes:.0f} MB ({verdict(megabytes < 150)})")
 
 
 def main() -> None:

@@ -13,6 +13,22 @@ from solidarity.staff.services import create_staff_member
 from solidarity.staff.tests.helpers import PASSWORD, current_code
 
 
+@pytest.fixture(autouse=True, scope="session")
+def derived_files_go_with_the_run():
+    """What the run derived and its version files (in folders of this run's own) go after it."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.DERIVED_DIR, ignore_errors=True)
+    if (
+        "LOCATION" in settings.CACHES["versions"]
+        and "versions-test-" in settings.CACHES["versions"]["LOCATION"]
+    ):
+        shutil.rmtree(settings.CACHES["versions"]["LOCATION"], ignore_errors=True)
+
+
 @pytest.fixture
 def client():
     """A browser that prefers English, so that assertions can read the admin's messages."""

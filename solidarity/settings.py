@@ -161,6 +161,7 @@ if REDIS_URL:
             ("ledger", "solidarity.core.cache.RedisLedger"),
             ("pages", "solidarity.core.cache.RedisCache"),
             ("fragments", "solidarity.core.cache.RedisCache"),
+            ("versions", "solidarity.core.cache.RedisCache"),
         )
     }
 else:
@@ -183,6 +184,11 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "fragments",
             "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 20000)},
+        },
+        # The data's versions (`core.versions`): files, shared by the web server and the worker.
+        "versions": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("VERSIONS_DIR", str(VAR_DIR / "versions")),
         },
     }
 # Sessions are signed cookies: the server keeps no session at all, so nothing of it dates a visit.
@@ -355,3 +361,8 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 # Public pages are kept whole in the cache under the versions of the data they show; this long at
 # most, which is also how old a friend count on them may be.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
+# What is derived from the registry and slow to make (the search index, the statistics' facts) is
+# kept here for every process of the machine (`core.derived`); only this application writes it.
+DERIVED_DIR = Path(env("DERIVED_DIR", str(VAR_DIR / "derived")))
+# While a newer version is made, serve the one a process holds (off in tests: made at once).
+DERIVED_IN_BACKGROUND = True

@@ -10,6 +10,11 @@ class CatalogueConfig(AppConfig):
     def ready(self) -> None:
         from solidarity.core import plugins
 
+        from . import search
         from .api import router
 
         plugins.api_routers.register("catalogue", plugins.ApiRouter("", router), order=10)
+        plugins.warm_ups.register(
+            "catalogue",
+            plugins.WarmUp(derived=(search.INDEX,), url_names=("home", "people_list", "birthdays")),
+        )

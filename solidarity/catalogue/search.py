@@ -14,12 +14,12 @@ and Russian forms of one name (Бабарыка/Бабарико, Дзмітры
 names and the query are folded the same way, then matched word by word: exactly, as a prefix
 (part of a name) or within one or two edits (typos), in any word order.
 
-The index lives in each process's memory and is rebuilt when the registry's version changes
-(`registry.versioning`), so it gives the same results on SQLite and PostgreSQL.
+The index lives in each process's memory and is made again when the registry's version changes
+(`registry.versioning`), by one process, which shares it with the others (`core.derived`); it
+gives the same results on SQLite and PostgreSQL.
 """
 
 import re
-import threading
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +30,7 @@ from django.conf import settings
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from solidarity.core.derived import Derived
 from solidarity.registry import versioning
 from solidarity.registry.models import Facility, Person, Status
 
@@ -125,19 +126,17 @@ def _build(version: str) -> Index:
     return index
 
 
-_lock = threading.Lock()
-_index: Index | None = None
+def _build_current() -> Index:
+    return _build(versioning.current_version())
+
+
+# Made by one process per change of the registry and shared with the others (`core.derived`).
+INDEX = Derived("search-index", build=_build_current, version=versioning.current_version)
 
 
 def current_index() -> Index:
-    """This process's index, rebuilt first if the registry changed since it was built."""
-    global _index
-    version = versioning.current_version()
-    if _index is None or _index.version != version:
-        with _lock:
-            if _index is None or _index.version != version:
-                _index = _build(version)
-    return _index
+    """The index of the registry as it is (or, for a moment after a change, as it was)."""
+    return INDEX.current()
 
 
 def _matches(index: Index, word: str) -> dict[str, float]:

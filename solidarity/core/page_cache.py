@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import plugins
+from . import derived, plugins
 
 
 def _versions() -> str:
@@ -49,7 +49,10 @@ def cached_page(view):
         kept = caches["pages"].get(key)
         if kept is not None:
             return kept
+        derived.begin_request()
         response = view(request, *args, **kwargs)
+        if derived.served_stale():  # shown from an index or facts a moment older than the data
+            return response
         if response.status_code == 200 and not response.streaming and not response.cookies:
             # The response as the view made it, with what its decorators asked of the middleware
             # (its own Content-Security-Policy, framing): the middleware adds the rest each time.

@@ -15,6 +15,7 @@ it live in its own app's services.
 | `role_permissions` | `RolePermissions` | the staff roles (`staff.roles`), after every migrate |
 | `page_versions` | a `CacheVersion` of data that public pages show | the page cache (`core.page_cache`) |
 | `country_loaders` | f(country code) -> what it loaded, in words | `manage.py load_country` |
+| `warm_ups` | `WarmUp`: derived values, pages to render first | `core.warmup`, as a worker starts |
 """
 
 import datetime
@@ -82,6 +83,16 @@ EDIT = ("view", "add", "change", "delete")
 
 
 @dataclass(frozen=True)
+class WarmUp:
+    """What a worker makes before it serves anyone: its `derived` values (`core.derived`: an
+    index, facts), then each page of `url_names` in every language, so that templates are
+    compiled and catalogues loaded. The background worker makes the values after an import."""
+
+    derived: tuple[Any, ...] = ()
+    url_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RolePermissions:
     """What one app grants a staff role: {"app.model": ("view", "change", ...)}."""
 
@@ -97,3 +108,4 @@ api_routers: PluginPoint[ApiRouter] = PluginPoint("api_routers")
 role_permissions: PluginPoint[RolePermissions] = PluginPoint("role_permissions")
 page_versions: PluginPoint[Any] = PluginPoint("page_versions")
 country_loaders: PluginPoint[Callable[[str | None], str]] = PluginPoint("country_loaders")
+warm_ups: PluginPoint["WarmUp"] = PluginPoint("warm_ups")

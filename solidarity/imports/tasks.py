@@ -3,6 +3,8 @@ Each task only calls its service; the services are handed these tasks' `enqueue`
 
 from django_tasks import task
 
+from solidarity.core.warmup import make_derived
+
 from . import services
 
 
@@ -14,3 +16,4 @@ def plan_batch_task(batch_id: int) -> None:
 @task()
 def apply_batch_task(batch_id: int, attempt: int, by_id: int | None) -> None:
     services.apply_in_background(batch_id=batch_id, attempt=attempt, by_id=by_id)
+    make_derived()  # the new search index and statistics, made here rather than by a visitor

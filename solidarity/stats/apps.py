@@ -10,10 +10,13 @@ class StatsConfig(AppConfig):
     def ready(self) -> None:
         from solidarity.core import plugins
 
-        from . import services
+        from . import computations, services
         from .api import router
 
         plugins.api_routers.register("stats", plugins.ApiRouter("stats", router), order=20)
+        plugins.warm_ups.register(
+            "stats", plugins.WarmUp(derived=(computations.FACTS,), url_names=("statistics",))
+        )
         plugins.country_loaders.register(
             "stats.figures", lambda code: f"{services.load_published_figures(code)} published figures"
         )

@@ -6,8 +6,6 @@ version, so they are computed once per change of the registry, in any process.
 """
 
 import datetime
-import gc
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -17,6 +15,8 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from solidarity.core import derived
+from solidarity.core.derived import Derived
 from solidarity.registry import timeline, versioning
 from solidarity.registry.models import ENDING_KINDS, Event, EventKind, Person, Sentence
 
@@ -127,33 +127,15 @@ def load_facts() -> dict[int, Facts]:
     return facts
 
 
-def _without_gc(build):
-    """Builds tens of thousands of small objects without the cyclic garbage collector, which
-    would otherwise walk them again and again while they are made (a third of the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return build()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-_facts_lock = threading.Lock()
-_facts: tuple[str, dict[int, Facts]] | None = None
+# Made by one process per change of the registry and shared with the others (`core.derived`).
+FACTS = Derived("stats-facts", build=load_facts, version=versioning.current_version)
 
 
 def current_facts(
     *, gender: str = "", region_id: int | None = None, article_id: int | None = None
 ) -> list[Facts]:
-    """This process's facts for the registry as it is now (read again when it changed), filtered."""
-    global _facts
-    version = versioning.current_version()
-    if _facts is None or _facts[0] != version:
-        with _facts_lock:
-            if _facts is None or _facts[0] != version:
-                _facts = (version, _without_gc(load_facts))
-    people = _facts[1].values()
+    """The facts of the registry as it is now (for a moment after a change, as it was), filtered."""
+    people = FACTS.current().values()
     return [
         person
         for person in people
@@ -168,7 +150,8 @@ def _cached(key: str, compute):
     value = cache.get(full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, CACHE_SECONDS)
+        if not derived.served_stale():  # made from the facts of an older version: not kept as this one's
+            cache.set(full_key, value, CACHE_SECONDS)
     return value
 
 

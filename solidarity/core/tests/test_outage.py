@@ -91,6 +91,7 @@ def caches_at(port: int) -> dict:
             ("ledger", "solidarity.core.cache.RedisLedger"),
             ("pages", "solidarity.core.cache.RedisCache"),
             ("fragments", "solidarity.core.cache.RedisCache"),
+            ("versions", "solidarity.core.cache.RedisCache"),
         )
     }
 

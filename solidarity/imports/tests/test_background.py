@@ -220,6 +220,12 @@ def test_accept_all_on_a_large_batch_is_one_entry_in_the_history_and_applies_in_
     assert (accepted.actor, accepted.data) == (editor, {"rows": 49})
     applied = AuditEntry.objects.get(action="imports.batch.applied")
     assert (applied.actor, applied.data["applied"]) == (editor, 49)
+    # The worker made the new search index and statistics, for the web server to load, not make.
+    from solidarity.catalogue import search
+    from solidarity.registry import versioning
+    from solidarity.stats import computations
+
+    assert search.INDEX._held[0] == computations.FACTS._held[0] == versioning.current_version()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,92 @@
+"""What is slow to derive is made once, shared through a file, and served from the previous version
+while a newer one is made; a page rendered from an older version is not kept."""
+
+import threading
+import time
+
+import pytest
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from solidarity.core import derived
+from solidarity.core.derived import Derived
+from solidarity.core.page_cache import cached_page, page_key
+
+
+class Data:
+    """A version of some data, and a counter of how many times it was derived."""
+
+    def __init__(self):
+        self.version = "v1"
+        self.made = 0
+        self.delay = 0.0
+
+    def make(self) -> dict:
+        self.made += 1
+        time.sleep(self.delay)
+        return {"made from": self.version, "words": list(range(1000))}
+
+
+@pytest.fixture
+def data(settings, tmp_path):
+    settings.DERIVED_DIR = tmp_path
+    return Data()
+
+
+def derived_from(data: Data) -> Derived:
+    """What one process holds: two calls are two processes of one machine."""
+    return Derived("thing", build=data.make, version=lambda: data.version)
+
+
+def test_a_version_is_made_by_one_process_and_loaded_by_the_others(data, tmp_path):
+    first, second = derived_from(data), derived_from(data)
+    assert first.current()["made from"] == "v1"
+    assert second.current()["made from"] == "v1"
+    assert data.made == 1
+    data.version = "v2"
+    assert second.current()["made from"] == "v2" and first.current()["made from"] == "v2"
+    assert data.made == 2
+    assert [path.name for path in tmp_path.glob("thing-*.pickle")] == ["thing-v2.pickle"]  # v1's is gone
+
+
+def test_threads_that_ask_at_once_wait_for_one_making(data):
+    data.delay = 0.2
+    thing = derived_from(data)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(thing.current())) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert data.made == 1 and len(results) == 8
+
+
+def test_an_unreadable_file_is_made_again(data, tmp_path):
+    tmp_path.joinpath("thing-v1.pickle").write_bytes(b"not a pickle")
+    assert derived_from(data).current()["made from"] == "v1"
+    assert data.made == 1
+
+
+def test_the_previous_version_is_served_while_a_newer_one_is_made_and_such_a_page_is_not_kept(data, settings):
+    settings.DERIVED_IN_BACKGROUND = True
+    thing = derived_from(data)
+    thing.current()
+    data.version, data.delay = "v2", 0.3
+
+    @cached_page
+    def view(request):
+        return HttpResponse(thing.current()["made from"])
+
+    request = RequestFactory().get("/en/thing/")
+    started = time.perf_counter()
+    assert view(request).content == b"v1"  # at once, not after the making
+    assert time.perf_counter() - started < 0.2
+    assert derived.served_stale()
+    assert caches["pages"].get(page_key(request)) is None
+    deadline = time.monotonic() + 5
+    while thing.current()["made from"] != "v2" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert data.made == 2
+    assert view(request).content == b"v2" and not derived.served_stale()
+    assert caches["pages"].get(page_key(request)).content == b"v2"
