@@ -78,18 +78,17 @@ def card_rows(people: QuerySet) -> QuerySet:
 def rendered_cards(rows, template_name: str, today: datetime.date, prepare=None) -> list[SafeString]:
     """Each person's card (`template_name` with `person`), made once per language, day, registry
     version and friend count, and kept in the "fragments" cache: a list page's misses load and
-    render only the cards no page has shown since the registry last changed. `rows` are people or
+    render only the cards no page has shown since the registry last changed. `rows` are
     `card_rows`; `prepare(person)` adds what only this template shows."""
     prefix = f"card:{template_name}:{get_language()}:{today.isoformat()}:{versioning.current_version()}"
     keys = {row.pk: f"{prefix}:{row.pk}:{row.friend_count}" for row in rows}
     kept = caches["fragments"].get_many(list(keys.values()))
     missing = [pk for pk, key in keys.items() if key not in kept]
     if missing:
-        given = {row.pk: row for row in rows if isinstance(row, Person)}
-        loaded = card_people().in_bulk([pk for pk in missing if pk not in given])
-        people = [given.get(pk) or loaded[pk] for pk in missing if pk in given or pk in loaded]
-        for person in people:
-            if prepare:
+        loaded = card_people().in_bulk(missing)
+        people = [loaded[pk] for pk in missing if pk in loaded]  # one deleted meanwhile has no card
+        if prepare:
+            for person in people:
                 prepare(person)
         with_card_facts(people, today)
         template = get_template(template_name)

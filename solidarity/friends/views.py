@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from solidarity.catalogue.listing import card_people, rendered_cards, with_card_facts
+from solidarity.catalogue.listing import card_people, card_rows, rendered_cards, with_card_facts
 from solidarity.core import guard, ratelimit
 from solidarity.core.pages import form_page, public_page
 from solidarity.registry.models import Interest, Person, Status
@@ -187,9 +187,9 @@ def forgotten(request: HttpRequest) -> HttpResponse:
     """Political prisoners with the fewest friends, for those who want to help where it is needed most."""
     today = timezone.localdate()
     people = list(
-        card_people()
-        .filter(status=Status.POLITICAL_PRISONER)
-        .order_by("friend_count", "imprisoned_since", "pk")[:50]
+        card_rows(card_people().filter(status=Status.POLITICAL_PRISONER)).order_by(
+            "friend_count", "imprisoned_since", "pk"
+        )[:50]
     )
     return render(
         request,

@@ -19,4 +19,3 @@ def test_a_change_in_a_transaction_gets_one_more_number_when_it_commits(django_c
     after = version.current()
     assert len({before, during, last_in_transaction, after}) == 4
     assert len(callbacks) == 1  # one number more at the commit, however many changes
-
