@@ -85,11 +85,12 @@ EDIT = ("view", "add", "change", "delete")
 @dataclass(frozen=True)
 class WarmUp:
     """What a worker makes before it serves anyone: its `derived` values (`core.derived`: an
-    index, facts), then each page of `url_names` in every language, so that templates are
-    compiled and catalogues loaded. The background worker makes the values after an import."""
+    index, facts), then the paths `pages()` gives in each language (it is called with the
+    language active), so that templates are compiled and catalogues loaded. The background worker
+    makes the values after an import."""
 
     derived: tuple[Any, ...] = ()
-    url_names: tuple[str, ...] = ()
+    pages: Callable[[], list[str]] = list
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ import time
 
 from django.conf import settings
 from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 from . import plugins
@@ -34,7 +33,7 @@ def warm_up() -> list[str]:
     rendered = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            paths = [reverse(name) for warm in plugins.warm_ups for name in warm.url_names]
+            paths = [path for warm in plugins.warm_ups for path in warm.pages()]
         for path in paths:
             response = client.get(path, secure=settings.SECURE_SSL_REDIRECT)
             if response.status_code != 200:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,7 +16,7 @@ class StatsConfig(AppConfig):
 
         plugins.api_routers.register("stats", plugins.ApiRouter("stats", router), order=20)
         plugins.warm_ups.register(
-            "stats", plugins.WarmUp(derived=(computations.FACTS,), url_names=("statistics",))
+            "stats", plugins.WarmUp(derived=(computations.FACTS,), pages=lambda: [reverse("statistics")])
         )
         plugins.country_loaders.register(
             "stats.figures", lambda code: f"{services.load_published_figures(code)} published figures"

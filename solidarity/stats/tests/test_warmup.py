@@ -11,8 +11,9 @@ from solidarity.stats import computations
 
 @pytest.mark.django_db
 def test_a_worker_warms_up_the_index_the_facts_and_the_pages_in_every_language():
-    prisoner(last_name_en="Warm")
+    person = prisoner(last_name_en="Warm")
     rendered = warm_up()
     assert {"/be/", "/ru/", "/en/", "/en/people/", "/en/birthdays/", "/en/statistics/"} <= set(rendered)
+    assert f"/ru/people/{person.pk}/" in rendered
     assert search.INDEX._held[0] == versioning.current_version()
     assert computations.FACTS._held[0] == versioning.current_version()
