@@ -5,6 +5,7 @@ and everything runs embedded (SQLite, in-process cache) unless DATABASE_URL / RE
 otherwise. Every secret can also be read from a file named by the same variable plus `_FILE`.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -141,6 +142,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Which data this is: the versions of one database and what is derived from it are never taken for
+# another's (two databases beside one var/ folder, or on one Redis).
+DATA_ID = hashlib.sha256(
+    repr([DATABASES["default"].get(part) for part in ("ENGINE", "NAME", "HOST", "PORT")]).encode()
+).hexdigest()[:12]
 
 # Two caches (`core.cache`): "default" for what can be made again (an outage of Redis is a miss),
 # and "ledger" for rate limits, delays and one-use markers, which are never dropped to make room
@@ -164,6 +170,7 @@ if REDIS_URL:
             ("versions", "solidarity.core.cache.RedisCache"),
         )
     }
+    CACHES["versions"]["KEY_PREFIX"] += f":{DATA_ID}"
 else:
     # Whole pages and parts of pages have caches of their own, so that a crawler's thousand addresses
     # cannot push out the statistics or the versions; in the process each is bounded by its number
@@ -189,6 +196,7 @@ else:
         "versions": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": env("VERSIONS_DIR", str(VAR_DIR / "versions")),
+            "KEY_PREFIX": DATA_ID,
         },
     }
 # Sessions are signed cookies: the server keeps no session at all, so nothing of it dates a visit.
@@ -363,6 +371,6 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 # What is derived from the registry and slow to make (the search index, the statistics' facts) is
 # kept here for every process of the machine (`core.derived`); only this application writes it.
-DERIVED_DIR = Path(env("DERIVED_DIR", str(VAR_DIR / "derived")))
+DERIVED_DIR = Path(env("DERIVED_DIR", str(VAR_DIR / "derived" / DATA_ID)))
 # While a newer version is made, serve the one a process holds (off in tests: made at once).
 DERIVED_IN_BACKGROUND = True
