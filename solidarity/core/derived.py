@@ -103,6 +103,9 @@ class Derived:
                 finally:
                     fcntl.flock(lock, fcntl.LOCK_UN)
             self._held = (version, value)
+            # Hundreds of thousands of objects that live until the next version: out of the
+            # collector's sight, or every full collection walks them all (a request's stall).
+            gc.freeze()
             return value
 
     def _load(self, version: str) -> Any:
