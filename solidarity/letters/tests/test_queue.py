@@ -421,3 +421,31 @@ def test_only_a_letter_to_someone_held_incommunicado_can_be_kept_sealed(viktar, 
     assert services.hand_over(person=viktar, body="Привет!", kind="letter", language="ru", sealed=True)[
         0
     ].sealed
+
+
+def test_printable_letters_are_those_not_printed_yet_unless_asked_again(volunteer, viktar):
+    first, second = letter(viktar), letter(viktar, "Второе письмо.")
+    services.approve(letters=Letter.objects.all(), by=volunteer, day=datetime.date.today())
+    services.mark_printed(letters=Letter.objects.filter(pk=first.pk), by=volunteer, day=datetime.date.today())
+    assert list(services.printable(Letter.objects.all())) == [second]
+    assert list(services.printable(Letter.objects.all(), again=True)) == [first]
+
+
+def test_a_country_file_with_a_term_that_cannot_compile_is_refused_whole(monkeypatch, db):
+    from django.core.exceptions import ValidationError
+
+    from solidarity.letters import rules
+    from solidarity.letters.models import Rule
+
+    monkeypatch.setattr(
+        rules,
+        "country_file",
+        lambda country: {
+            "country": "ZZ",
+            "max_characters": 100,
+            "rules": [{"category": "politics", "terms": ["*"]}],
+        },
+    )
+    with pytest.raises(ValidationError):
+        services.load_rules(country="ZZ", actor_label="test")
+    assert not Rule.objects.filter(ruleset__country="ZZ").exists()
