@@ -93,7 +93,7 @@ MIDDLEWARE = [
     "solidarity.core.middleware.privacy_headers",
     "solidarity.core.middleware.open_api",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "solidarity.core.middleware.VisitorLocaleMiddleware",
     "solidarity.core.middleware.rejects_nul",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -216,6 +216,8 @@ LANGUAGES = [
     ("ru", "Русский"),
     ("en", "English"),
 ]
+# For a browser that asks only for languages the site does not have.
+FALLBACK_LANGUAGE = "en"
 # The language whose name fields hold the Latin spelling of people's names.
 LATIN_LANGUAGE = "en"
 LOCALE_PATHS = [BASE_DIR / "solidarity" / "locale"]
@@ -263,6 +265,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 ADMIN_PATH = "admin/"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Solidarity back office")
+# django-otp's own throttle off: after a mistyped code it refused even the correct one for a second
+# or more and we could only say "wrong code". `staff.throttle` slows guessing per account instead,
+# and says so when it does.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Staff logins: after LOGIN_FAILURES_PER_ACCOUNT attempts on an account (forgotten after a success,
 # or LOGIN_FAILURE_WINDOW after the last), each further attempt waits 1, 2, 4... seconds, up to the
 # window; and LOGIN_ATTEMPTS_PER_CLIENT attempts per window per client, only where our proxy tells

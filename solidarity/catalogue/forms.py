@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.registry import versioning
+from solidarity.registry.country import post_days
 from solidarity.registry.models import Article, Facility, Interest, Person, Region, Status
 from solidarity.registry.snapshot import article_id
 
@@ -203,7 +204,14 @@ def month_day_keys(today: datetime.date, days: int) -> list[int]:
 
 
 def birthdays_within(people: QuerySet, today: datetime.date, days: int) -> QuerySet:
+    """Those whose birthday falls from `today` to `today` + `days`."""
     return people.annotate(
         birthday_key=ExtractMonth("birth_date") * Value(100, output_field=IntegerField())
         + ExtractDay("birth_date")
     ).filter(birthday_key__in=month_day_keys(today, days))
+
+
+def birthdays_in_time_for_the_post(people: QuerySet, today: datetime.date, days: int) -> QuerySet:
+    """Those whose birthday is far enough ahead for a letter posted today to arrive in time (the
+    country's `post_days`), over the `days` after that first day."""
+    return birthdays_within(people, today + datetime.timedelta(days=post_days()), days)

@@ -32,8 +32,11 @@ def duration(months: int) -> str:
     return " ".join(parts) or _("less than a month")
 
 
-def sentence_in_words(sentence: Sentence, since: datetime.date | None, today: datetime.date) -> str:
-    """ "5 years, medium-security penal colony, since 12 March 2021; 1 year 8 months left"."""
+def sentence_in_words(
+    sentence: Sentence, since: datetime.date | None, today: datetime.date, *, held: bool = False
+) -> str:
+    """ "5 years, medium-security penal colony, since 12 March 2021; 1 year 8 months left". For
+    someone `held` past the end of their term, says so instead of implying they are free."""
     parts = []
     if sentence.term_months:
         parts.append(duration(sentence.term_months))
@@ -47,6 +50,11 @@ def sentence_in_words(sentence: Sentence, since: datetime.date | None, today: da
             if ends > today:
                 left = duration(months_between(today, ends))
                 text = _("%(sentence)s; %(left)s left") % {"sentence": text, "left": left}
+            elif held:
+                text = _(
+                    "%(sentence)s; the term ended on %(date)s, yet they are still held: "
+                    "a new case, or a release we have no news of yet"
+                ) % {"sentence": text, "date": date_format(ends, "j E Y")}
             else:
                 text = _("%(sentence)s; the term ended on %(date)s") % {
                     "sentence": text,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from solidarity.core import plugins
 from solidarity.core.pages import public_page
 from solidarity.core.spreadsheets import spreadsheet_safe
+from solidarity.registry.country import post_days
 from solidarity.registry.models import (
     IN_CUSTODY,
     Event,
@@ -24,7 +25,7 @@ from solidarity.registry.models import (
 )
 
 from . import search
-from .forms import PeopleFilter, birthdays_within
+from .forms import PeopleFilter, birthdays_in_time_for_the_post
 from .listing import card_people, card_rows, in_order, rendered_cards, rendered_filters
 from .plain_words import duration, months_between, sentence_in_words
 
@@ -75,6 +76,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": rendered_filters(form),
+            # Folded on a phone unless in use (`js/filters.js` unfolds them on a wide screen).
+            "filters_open": any(request.GET.get(name) for name in form.fields),
             "page": page,
             "cards": rendered_cards(page.object_list, "catalogue/_person_card.html", today),
             "query": query.urlencode(),
@@ -109,7 +112,11 @@ def _profile_context(person: Person) -> dict:
         "age": person.age_on(today),
         "events": list(person.events.all()),
         "sentences": sentences,
-        "sentence_words": sentence_in_words(latest, person.imprisoned_since, today) if latest else None,
+        "sentence_words": (
+            sentence_in_words(latest, person.imprisoned_since, today, held=person.status in IN_CUSTODY)
+            if latest
+            else None
+        ),
         "time_served": (
             duration(months_between(person.imprisoned_since, today)) if person.imprisoned_since else None
         ),
@@ -140,21 +147,24 @@ def person_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "catalogue/person_print.html", _profile_context(_person_with_record(pk)))
 
 
+# The birthdays page: two weeks of birthdays that a card posted today reaches in time, then the
+# four weeks after them.
+IN_TIME_DAYS, AFTER_DAYS = 14, 28
+
+
 @public_page
 def birthdays(request: HttpRequest) -> HttpResponse:
+    """Birthdays far enough ahead for a card to arrive: none of today's, which no card reaches."""
     today = timezone.localdate()
     held = card_people().filter(status=Status.POLITICAL_PRISONER, birth_date__isnull=False)
-    month_end = today.replace(day=1) + datetime.timedelta(days=32)
-    days_left_in_month = (month_end.replace(day=1) - today).days - 1
-    rows = birthdays_within(held, today, max(6, days_left_in_month)).values_list(
+    rows = birthdays_in_time_for_the_post(held, today, IN_TIME_DAYS + AFTER_DAYS - 1).values_list(
         "pk", "friend_count", "birth_date", "last_name", named=True
     )
     upcoming = sorted(rows, key=lambda row: (next_birthday(row.birth_date, today), row.last_name))
-    week_end = today + datetime.timedelta(days=6)
-    this_week = [row for row in upcoming if next_birthday(row.birth_date, today) <= week_end]
-    later_this_month = [
-        row for row in upcoming[len(this_week) :] if next_birthday(row.birth_date, today).month == today.month
-    ]
+    first_day = today + datetime.timedelta(days=post_days())
+    after_day = first_day + datetime.timedelta(days=IN_TIME_DAYS)
+    in_time = [row for row in upcoming if next_birthday(row.birth_date, today) < after_day]
+    later = upcoming[len(in_time) :]
 
     def prepare(person: Person) -> None:
         person.birthday = person.next_birthday(today)
@@ -165,12 +175,13 @@ def birthdays(request: HttpRequest) -> HttpResponse:
         "catalogue/birthdays.html",
         {
             "today": today,
-            "this_week": this_week,
-            "later_this_month": later_this_month,
-            "this_week_cards": rendered_cards(this_week, "catalogue/_birthday_card.html", today, prepare),
-            "later_this_month_cards": rendered_cards(
-                later_this_month, "catalogue/_birthday_card.html", today, prepare
-            ),
+            "first_day": first_day,
+            "after_day": after_day,
+            "post_days": post_days(),
+            "in_time": in_time,
+            "later": later,
+            "in_time_cards": rendered_cards(in_time, "catalogue/_birthday_card.html", today, prepare),
+            "later_cards": rendered_cards(later, "catalogue/_birthday_card.html", today, prepare),
         },
     )
 

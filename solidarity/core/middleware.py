@@ -3,7 +3,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 # Every powerful browser feature Chromium knows, denied to every origin including our own.
 PERMISSIONS_POLICY = ", ".join(
@@ -34,6 +37,39 @@ PERMISSIONS_POLICY = ", ".join(
         "xr-spatial-tracking",
     )
 )
+
+
+def visitor_language(request: HttpRequest, check_path: bool = False) -> str:
+    """The language a visitor gets: the page's prefix, then the one they chose here (the cookie),
+    then the first of their browser's languages that the site has. A browser that asks only for
+    languages the site lacks (German, Polish) reads English, not the site's own default: an
+    outsider more likely reads English than Belarusian. No preference at all gets the default."""
+    if check_path and (from_path := translation.get_language_from_path(request.path_info)):
+        return from_path
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if chosen:
+        try:
+            return translation.get_supported_language_variant(chosen)
+        except LookupError:
+            pass
+    asked = parse_accept_lang_header(request.headers.get("Accept-Language", ""))
+    for language, _quality in asked:
+        if language == "*":
+            return settings.LANGUAGE_CODE
+        try:
+            return translation.get_supported_language_variant(language)
+        except LookupError:
+            continue
+    return settings.FALLBACK_LANGUAGE if asked else settings.LANGUAGE_CODE
+
+
+class VisitorLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware (the prefix redirects, Vary, Content-Language), choosing the
+    language by `visitor_language`."""
+
+    def process_request(self, request):
+        translation.activate(visitor_language(request, check_path=True))
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 # Pages whose forms post back to us. Under `no-referrer` a browser sends `Origin: null` with such

@@ -9,6 +9,7 @@ it live in its own app's services.
 |---|---|---|
 | `profile_sections` | `ProfileSection` | the catalogue's profile page and its printable version |
 | `dues` | f(friendship, marks, today) -> Due or None | the friend's page (`friends.dues`) |
+| `friend_actions` | `PersonAction` | the friend's page, beside each person they support |
 | `calendar_events` | f(friendship, today) -> list of icalendar events | the friend's calendar feed |
 | `help_cards` | `HelpCard` | the home page's "How you can help" |
 | `api_routers` | `ApiRouter` | the open-data API (`api`), one ninja router per app |
@@ -66,6 +67,15 @@ class HelpCard:
 
 
 @dataclass(frozen=True)
+class PersonAction:
+    """Something a friend can do for a person they support: a link labelled `label` to what
+    `url(person)` returns, or no link when it returns None."""
+
+    label: Any
+    url: Callable[[Any], str | None]
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A ninja Router mounted under /api/v1/<prefix>; `prefix` may be empty."""
 
@@ -103,6 +113,7 @@ class RolePermissions:
 
 profile_sections: PluginPoint[ProfileSection] = PluginPoint("profile_sections")
 dues: PluginPoint[Callable] = PluginPoint("dues")
+friend_actions: PluginPoint[PersonAction] = PluginPoint("friend_actions")
 calendar_events: PluginPoint[Callable] = PluginPoint("calendar_events")
 help_cards: PluginPoint[HelpCard] = PluginPoint("help_cards")
 api_routers: PluginPoint[ApiRouter] = PluginPoint("api_routers")

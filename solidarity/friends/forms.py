@@ -50,6 +50,12 @@ class RememberForm(forms.Form):
     codename = forms.CharField(max_length=200, widget=forms.HiddenInput)
 
 
+class ForgetForm(forms.Form):
+    """ "Forget me" once confirmed: the button on the friend's page only asks."""
+
+    confirm = forms.BooleanField(widget=forms.HiddenInput)
+
+
 class MarkForm(forms.Form):
     kind = forms.ChoiceField(choices=Mark.Kind.choices, widget=forms.HiddenInput)
 

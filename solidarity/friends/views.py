@@ -11,13 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from solidarity.catalogue.listing import card_people, card_rows, rendered_cards, with_card_facts
-from solidarity.core import guard, ratelimit
+from solidarity.core import guard, plugins, ratelimit
 from solidarity.core.pages import form_page, public_page
 from solidarity.registry.models import Interest, Person, Status
 
 from . import calendar, codenames, services, session
 from .dues import dues_for
-from .forms import BefriendForm, MarkForm, RememberForm, RestoreForm, SuggestForm
+from .forms import BefriendForm, ForgetForm, MarkForm, RememberForm, RestoreForm, SuggestForm
 from .models import Friend, Friendship, Mark
 
 RESTORE_LIMIT_PER_HOUR = 20
@@ -118,6 +118,9 @@ def me(request: HttpRequest) -> HttpResponse:
             "person": person,
             "dues": dues_for(friendship, list(friendship.marks.all()), today),
             "marks": list(friendship.marks.all())[:6],
+            "actions": [
+                (action.label, url) for action in plugins.friend_actions if (url := action.url(person))
+            ],
         }
         for friendship, person in zip(friendships, people, strict=True)
     ]
@@ -163,9 +166,13 @@ def unfriend(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @form_page
 def forget(request: HttpRequest) -> HttpResponse:
+    """Asks once more, then deletes: nothing of it can be undone."""
     friend = session.current_friend(request)
-    if friend is not None:
-        services.forget(friend=friend)
+    if friend is None:
+        return redirect("friends_home")
+    if not ForgetForm(request.POST).is_valid():
+        return render(request, "friends/forget.html", {"count": friend.friendships.count()})
+    services.forget(friend=friend)
     response = redirect("friends_home")
     session.sign_out(request, response)
     messages.info(request, _("Everything about your codename has been deleted."))

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from solidarity.core import ratelimit
+from solidarity.core.middleware import visitor_language
 from solidarity.core.pages import Problem
 from solidarity.registry.models import Person
 
@@ -70,7 +71,7 @@ def check_letter(request: HttpRequest, payload: LetterCheckIn):
     if not allowed:
         raise HttpError(429, "Too many checks from here; try again in an hour.")
     languages = {code for code, _name in settings.LANGUAGES}
-    language = payload.lang if payload.lang in languages else translation.get_language_from_request(request)
+    language = payload.lang if payload.lang in languages else visitor_language(request)
     addressee = Person.objects.filter(pk=payload.person).first() if payload.person else None
     with translation.override(language):
         return checker.check(

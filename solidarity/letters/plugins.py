@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from solidarity.core import plugins
@@ -23,11 +24,19 @@ def profile_section(person: Person, today: datetime.date) -> dict | None:
     }
 
 
+def write_to(person: Person) -> str | None:
+    """The letter page, for someone held at a known address."""
+    if person.status not in IN_CUSTODY or person.current_facility_id is None:
+        return None
+    return reverse("compose_letter", args=[person.pk])
+
+
 def register() -> None:
     plugins.page_versions.register("letters", services.PUBLIC_VERSION)
     plugins.profile_sections.register(
         "letters", plugins.ProfileSection("letters/_profile_section.html", profile_section), order=20
     )
+    plugins.friend_actions.register("letters", plugins.PersonAction(_("Write a letter"), write_to), order=10)
     plugins.help_cards.register(
         "letters.letter",
         plugins.HelpCard(

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from solidarity.catalogue.forms import birthdays_within
+from solidarity.catalogue.forms import birthdays_in_time_for_the_post
 from solidarity.core import guard, ratelimit
 from solidarity.core.pages import form_page, public_page
 from solidarity.friends import codenames
@@ -30,7 +30,8 @@ from .postcards import DESIGNS
 
 SESSION_KEY = "letters_key"
 FOLLOW_LIMIT_PER_HOUR = 20
-BIRTHDAY_WINDOW_DAYS = 45
+# The kit's birthdays: a month of them, from the first that a letter written tonight reaches in time.
+KIT_BIRTHDAY_DAYS = 30
 
 
 def _recipient(pk: int) -> Person:
@@ -322,7 +323,8 @@ def evening(request: HttpRequest) -> HttpResponse:
             ]
         )
     else:
-        soon = list(birthdays_within(held.filter(birth_date__isnull=False), today, BIRTHDAY_WINDOW_DAYS))
+        with_birthdays = held.filter(birth_date__isnull=False)
+        soon = list(birthdays_in_time_for_the_post(with_birthdays, today, KIT_BIRTHDAY_DAYS - 1))
         people = sorted(soon, key=lambda p: (p.next_birthday(today), p.pk))[:count]
     for person in people:
         person.kit_birthday = person.next_birthday(today)

@@ -55,6 +55,12 @@ class CanonicalList:
         return self.names.get(get_language()) or self.names.get(settings.LATIN_LANGUAGE, "")
 
 
+def post_days(code: str | None = None) -> int:
+    """About how many days a letter from abroad takes to reach a prisoner, censorship included:
+    how far ahead a birthday must be for a card to arrive in time."""
+    return _current(code)["country"]["post_days"]
+
+
 def canonical_list(code: str | None = None) -> CanonicalList:
     item = _current(code)["canonical_list"]
     return CanonicalList(item["name"], item["url"], item["citation"], item["source_ref_prefix"])

@@ -25,12 +25,13 @@ STYLE = Style(
     legend_font_size=13,
     value_font_size=12,
 )
+WIDTH = 900
 COMMON = {
     "style": STYLE,
     "js": [],  # pygal's interactive script would come from another host
     "disable_xml_declaration": True,
     "show_legend": False,
-    "width": 900,
+    "width": WIDTH,
     "height": 420,
     "margin": 16,
     "print_values": False,
@@ -48,11 +49,13 @@ def _escape(text: str) -> str:
 
 
 BREAKDOWN_WIDTH = 600
+# The width of every chart drawn for a phone's screen: drawn at 1:1, its labels stay readable.
+NARROW_WIDTH = 360
 
 
-def daily_line(series: list[tuple], title: str) -> str:
+def daily_line(series: list[tuple], title: str, width: int = WIDTH) -> str:
     chart = Line(
-        **COMMON,
+        **{**COMMON, "width": width},
         title=title,
         show_dots=False,
         fill=True,
@@ -83,9 +86,9 @@ def daily_line(series: list[tuple], title: str) -> str:
     return _finish(chart, description)
 
 
-def monthly_bars(months: list[dict], title: str) -> str:
+def monthly_bars(months: list[dict], title: str, width: int = WIDTH) -> str:
     chart = Bar(
-        **{**COMMON, "show_legend": True},
+        **{**COMMON, "show_legend": True, "width": width},
         title=title,
         legend_at_bottom=True,
         x_label_rotation=0,
@@ -105,11 +108,15 @@ def breakdown_height(rows: list) -> int:
     return max(180, 40 * len(rows) + 90)
 
 
-def breakdown_bars(rows: list[tuple[str, int]], title: str) -> str:
+# Longer labels are cut with "…" in a chart; its table and CSV keep them whole.
+LABEL_CHARACTERS = {BREAKDOWN_WIDTH: 36, NARROW_WIDTH: 18}
+
+
+def breakdown_bars(rows: list[tuple[str, int]], title: str, width: int = BREAKDOWN_WIDTH) -> str:
     chart = HorizontalBar(
-        **{**COMMON, "height": breakdown_height(rows), "width": BREAKDOWN_WIDTH, "print_values": True},
+        **{**COMMON, "height": breakdown_height(rows), "width": width, "print_values": True},
         title=title,
-        truncate_label=-1,
+        truncate_label=LABEL_CHARACTERS[width],
     )
     chart.x_labels = [label for label, _count in reversed(rows)]
     chart.add(title, [count for _label, count in reversed(rows)])

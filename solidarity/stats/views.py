@@ -78,9 +78,10 @@ def breakdown_rows(day: datetime.date) -> dict[str, dict]:
     }
 
 
-def _charted(rows: list[tuple[str, str, int]]) -> list[tuple[str, int]]:
-    """What a chart shows: the largest rows, and the rest summed as one "others" row."""
-    shown = [(label, count) for _id, label, count in rows[:TOP]]
+def _charted(rows: list[tuple[str, str, int]], short: dict[str, str]) -> list[tuple[str, int]]:
+    """What a chart shows: the largest rows, and the rest summed as one "others" row; a row
+    whose id has a `short` label is charted with it (an article's number, not its title)."""
+    shown = [(short.get(row_id, label), count) for row_id, label, count in rows[:TOP]]
     rest = rows[TOP:]
     if rest:
         others = ngettext("%(count)d other", "%(count)d others", len(rest)) % {"count": len(rest)}
@@ -89,13 +90,16 @@ def _charted(rows: list[tuple[str, str, int]]) -> list[tuple[str, int]]:
 
 
 def labelled_breakdowns(day: datetime.date) -> dict[str, dict]:
-    """Each breakdown on `day` as charted: a title, rows of (label, count), the chart's size."""
+    """Each breakdown on `day` as charted: a title, rows of (label, count) for its table and for its
+    chart (where an article is only its number), the chart's size."""
     charted = {}
+    short = {article_id(a): a.label for a in Article.objects.all()}
     for name, breakdown in breakdown_rows(day).items():
-        rows = _charted(breakdown["rows"])
+        rows = _charted(breakdown["rows"], {})
         charted[name] = {
             "title": breakdown["title"],
             "rows": rows,
+            "chart_rows": _charted(breakdown["rows"], short) if name == "article" else rows,
             "height": charts.breakdown_height(rows),
             "width": charts.BREAKDOWN_WIDTH,
         }
@@ -131,6 +135,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
             "breakdowns": breakdowns,
             "figures": PublishedFigure.objects.all(),
             "date_param": "" if day == timezone.localdate() else f"?date={day.isoformat()}",
+            "narrow_width": charts.NARROW_WIDTH,
         },
     )
 
@@ -142,20 +147,24 @@ def _svg(svg: str) -> HttpResponse:
 @public_page
 @svg_policy
 def chart(request: HttpRequest, name: str) -> HttpResponse:
+    """A chart as SVG; `?size=narrow` draws it for a phone's width (the page offers both)."""
     day = _as_of(request)
+    narrow = request.GET.get("size") == "narrow"
+    width = charts.NARROW_WIDTH if narrow else charts.WIDTH
     if name == "daily":
-        return _svg(
-            charts.daily_line(
-                computations.daily_series(SERIES_START, day), _("Political prisoners on each day")
-            )
-        )
+        series = computations.daily_series(SERIES_START, day)
+        return _svg(charts.daily_line(series, _("Political prisoners on each day"), width))
     if name == "monthly":
-        months = computations.monthly_flows(SERIES_START, day)[-24:]
-        return _svg(charts.monthly_bars(months, _("Each month: new political prisoners, releases, deaths")))
+        # A phone's chart has room for a year of bars, a wide one for two.
+        months = computations.monthly_flows(SERIES_START, day)[-12 if narrow else -24 :]
+        return _svg(
+            charts.monthly_bars(months, _("Each month: new political prisoners, releases, deaths"), width)
+        )
     breakdowns = labelled_breakdowns(day)
     if name not in breakdowns:
         raise Http404
-    return _svg(charts.breakdown_bars(breakdowns[name]["rows"], breakdowns[name]["title"]))
+    width = charts.NARROW_WIDTH if narrow else charts.BREAKDOWN_WIDTH
+    return _svg(charts.breakdown_bars(breakdowns[name]["chart_rows"], breakdowns[name]["title"], width))
 
 
 @public_page

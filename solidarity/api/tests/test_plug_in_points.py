@@ -40,12 +40,21 @@ def toy_app(settings):
     ]
     plugins.profile_sections.register("toy", plugins.ProfileSection("toy/_section.html", toy_section))
     plugins.dues.register("toy", toy_due, order=1)
+    plugins.friend_actions.register(
+        "toy", plugins.PersonAction("Plant a tree", lambda person: f"/toy/plant/{person.pk}/")
+    )
     plugins.help_cards.register(
         "toy", plugins.HelpCard(title="Plant a toy tree", text="Toys need trees.", url_name="forgotten")
     )
     plugins.api_routers.register("toy", plugins.ApiRouter("toy", toy_router))
     yield
-    for point in (plugins.profile_sections, plugins.dues, plugins.help_cards, plugins.api_routers):
+    for point in (
+        plugins.profile_sections,
+        plugins.dues,
+        plugins.friend_actions,
+        plugins.help_cards,
+        plugins.api_routers,
+    ):
         point.unregister("toy")
 
 
@@ -58,13 +67,15 @@ def test_a_registered_profile_section_shows_on_the_profile_it_applies_to(client,
 
 
 @pytest.mark.django_db
-def test_a_registered_due_shows_on_the_friends_page(client, toy_app):
+def test_a_registered_due_and_action_show_on_the_friends_page(client, toy_app):
     person = prisoner(first_name_en="Alesia", last_name_en="Toyeva")
     page = client.get(f"/en/people/{person.pk}/befriend/").content.decode()
     client.post(f"/en/people/{person.pk}/befriend/", solved(page))
     html = client.get("/en/friends/me/").content.decode()
     assert "Water the toy garden for Alesia Toyeva" in html
     assert "A letter this month" in html  # the friends app's own dues are registered the same way
+    assert f'href="/toy/plant/{person.pk}/">Plant a tree</a>' in html
+    assert f'href="/en/people/{person.pk}/write/">Write a letter</a>' in html  # the letters app's
 
 
 @pytest.mark.django_db
@@ -94,6 +105,7 @@ def test_a_registered_router_is_served_and_described_in_the_openapi_document(cli
 def test_the_sites_own_apps_fill_the_plug_in_points():
     assert [card.url_name for card in plugins.help_cards] == ["people_list", "birthdays", "friends_home"]
     assert [entry.prefix for entry in plugins.api_routers] == ["", "stats", "letters"]
+    assert [action.label for action in plugins.friend_actions] == ["Write a letter"]
     assert [section.template for section in plugins.profile_sections] == [
         "friends/_profile_section.html",
         "letters/_profile_section.html",

@@ -18,16 +18,22 @@ TODAY = datetime.date(2026, 11, 21)  # a Saturday
 
 @pytest.mark.django_db
 @time_machine.travel(TODAY)
-def test_birthdays_this_week_and_later_this_month(client):
+def test_birthdays_start_where_a_card_posted_today_arrives_in_time(client):
+    prisoner(last_name_en="Today", birth_date=datetime.date(1980, 11, 21))
     prisoner(last_name_en="Tomorrow", birth_date=datetime.date(1980, 11, 22))
-    prisoner(last_name_en="Friday", birth_date=datetime.date(1990, 11, 27))
-    prisoner(last_name_en="Later", birth_date=datetime.date(1970, 11, 30))
-    prisoner(last_name_en="December", birth_date=datetime.date(1970, 12, 2))
-    prisoner(last_name_en="Freed", birth_date=datetime.date(1970, 11, 23), released=datetime.date(2025, 1, 1))
+    prisoner(last_name_en="TooSoon", birth_date=datetime.date(1980, 12, 11))  # 20 days: no card arrives
+    prisoner(last_name_en="InTime", birth_date=datetime.date(1990, 12, 12))  # 21 days
+    prisoner(last_name_en="LastInTime", birth_date=datetime.date(1970, 12, 25))  # 34 days
+    prisoner(last_name_en="After", birth_date=datetime.date(1970, 12, 26))  # 35 days
+    prisoner(last_name_en="NewYear", birth_date=datetime.date(1970, 1, 22))  # 62 days: the last shown
+    prisoner(last_name_en="TooFar", birth_date=datetime.date(1970, 1, 23))
+    prisoner(last_name_en="Freed", birth_date=datetime.date(1970, 12, 13), released=datetime.date(2025, 1, 1))
     response = client.get("/en/birthdays/")
-    assert [p.last_name for p in response.context["this_week"]] == ["Tomorrow", "Friday"]
-    assert [p.last_name for p in response.context["later_this_month"]] == ["Later"]
-    assert "turns 46" in response.content.decode()
+    assert [p.last_name for p in response.context["in_time"]] == ["InTime", "LastInTime"]
+    assert [p.last_name for p in response.context["later"]] == ["After", "NewYear"]
+    html = response.content.decode()
+    assert "turns 36" in html and "Post now: birthdays from 12 December" in html
+    assert "about 21 days to arrive" in html
 
 
 def test_the_leap_day_is_celebrated_on_the_28th_in_common_years():

@@ -1,6 +1,8 @@
 """Cards and the filter form are made once and kept in the "fragments" cache: what a miss of the
 page cache renders again is only what changed."""
 
+import datetime
+
 import pytest
 from django.db.models import F
 from django.test.signals import template_rendered
@@ -49,6 +51,17 @@ def test_a_card_changes_as_soon_as_the_person_does(client):
     assert "After" in page and "Before" not in page
 
 
+def test_a_card_says_whether_the_person_is_held_and_how_many_friends_they_have(client):
+    prisoner(last_name_en="Held")
+    prisoner(last_name_en="Freed", released=datetime.date(2024, 9, 1))
+    page = client.get("/en/people/?status=all").content.decode()
+    cards = page.split('<li class="card">')[1:]
+    [held] = [card for card in cards if "Held</a>" in card]
+    [freed] = [card for card in cards if "Freed</a>" in card]
+    assert "Political prisoner" in held and "no friends yet" in held
+    assert "Released" in freed and "no friends yet" not in freed
+
+
 def test_a_card_shows_the_friend_count_of_the_moment_it_is_made(client):
     person = prisoner()
     assert "1 friend" not in client.get("/en/people/").content.decode()
@@ -58,10 +71,8 @@ def test_a_card_shows_the_friend_count_of_the_moment_it_is_made(client):
 
 
 def test_birthday_cards_are_kept_per_day(client, renders, time_machine):
-    import datetime
-
     time_machine.move_to(datetime.datetime(2026, 11, 21, 12, 0))
-    prisoner(last_name_en="Soon", birth_date=datetime.date(1980, 11, 23))
+    prisoner(last_name_en="Soon", birth_date=datetime.date(1980, 12, 14))
     assert "turns 46" in client.get("/en/birthdays/").content.decode()
     client.get("/en/birthdays/?ref=news")  # not kept as a page
     assert renders["catalogue/_birthday_card.html"] == 1

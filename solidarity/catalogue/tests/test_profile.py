@@ -5,6 +5,7 @@ import time_machine
 
 from solidarity.catalogue.plain_words import add_months, duration, months_between, sentence_in_words
 from solidarity.registry.models import EventKind, Sentence
+from solidarity.registry.services import refresh_derived_fields
 from solidarity.registry.tests.factories import ArticleFactory, EventFactory, FacilityFactory
 
 from .helpers import prisoner
@@ -29,6 +30,17 @@ def test_a_sentence_in_plain_words_says_term_regime_start_and_time_left():
     assert words == "5 years, medium-security penal colony, since 12 March 2021; 1 year 8 months left"
     ended = sentence_in_words(sentence, datetime.date(2021, 3, 12), datetime.date(2026, 11, 21))
     assert ended.endswith("the term ended on 12 March 2026")
+    still_held = sentence_in_words(
+        sentence, datetime.date(2021, 3, 12), datetime.date(2026, 11, 21), held=True
+    )
+    assert still_held.endswith(
+        "the term ended on 12 March 2026, yet they are still held: "
+        "a new case, or a release we have no news of yet"
+    )
+    still_serving = sentence_in_words(
+        sentence, datetime.date(2021, 3, 12), datetime.date(2024, 7, 1), held=True
+    )
+    assert still_serving == words
 
 
 @pytest.fixture
@@ -70,8 +82,6 @@ def person(db):
         source_citation="verdict",
     )
     sentence.articles.add(ArticleFactory(number="357", part="3", title_en="Conspiracy to seize power"))
-    from solidarity.registry.services import refresh_derived_fields
-
     refresh_derived_fields(person)
     return person
 
@@ -113,6 +123,7 @@ def test_the_printable_version_has_the_address_and_no_site_navigation(client, pe
     assert response.status_code == 200
     assert "246035, Гомель" in html
     assert "print.css" in html and "site.css" not in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html  # read on a phone
 
 
 @pytest.mark.django_db
@@ -133,3 +144,14 @@ def test_a_profile_takes_the_same_number_of_queries_for_one_event_or_three(queri
         person=person, kind=EventKind.TRANSFERRED, date=datetime.date(2022, 2, 1), facility=FacilityFactory()
     )
     assert queries_for(f"/en/people/{person.pk}/") == before
+
+
+@pytest.mark.django_db
+def test_a_profile_held_past_the_end_of_the_term_says_so_not_that_it_ended(client, person, time_machine):
+    time_machine.move_to(datetime.date(2033, 1, 10))  # 11 years from 12 March 2021 have passed
+    html = client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "the term ended on 12 March 2032, yet they are still held" in html
+    EventFactory(person=person, kind=EventKind.RELEASED, date=datetime.date(2033, 1, 5))
+    refresh_derived_fields(person)
+    html = client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "still held" not in html and "11 years, general-regime penal colony" in html

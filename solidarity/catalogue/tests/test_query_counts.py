@@ -9,13 +9,13 @@ from solidarity.registry.tests.factories import FacilityFactory
 
 from .helpers import prisoner
 
-TODAY = datetime.date(2026, 11, 21)  # a Saturday: birthdays on the 22nd to the 27th are this week
+TODAY = datetime.date(2026, 11, 21)  # birthdays from 12 December on are shown: a card arrives in time
 
 pytestmark = pytest.mark.django_db
 
 
 def birthday_person(n: int):
-    return prisoner(last_name_en=f"Birthday{n}", birth_date=datetime.date(1980 + n, 11, 22 + n))
+    return prisoner(last_name_en=f"Birthday{n}", birth_date=datetime.date(1980 + n, 12, 14 + n))
 
 
 @time_machine.travel(TODAY)

@@ -164,7 +164,11 @@ def test_unfriend_and_forget_me_from_the_friends_page(client, person, settings):
     assert Person.objects.get(pk=person.pk).friend_count == 0
     befriend(client, person, with_codename="mine")
     assert Person.objects.get(pk=person.pk).friend_count == 1
-    response = client.post("/en/friends/forget/")
+    asked = client.post("/en/friends/forget/")
+    assert asked.status_code == 200 and "Yes, delete everything" in asked.content.decode()
+    assert "friendship with 1 person" in asked.content.decode()
+    assert Friend.objects.exists() and Friendship.objects.exists()  # only asked
+    response = client.post("/en/friends/forget/", {"confirm": "1"})
     assert response.cookies[settings.FRIENDS_REMEMBER_COOKIE]["max-age"] == 0
     assert not Friend.objects.exists() and not Friendship.objects.exists()
     assert Person.objects.get(pk=person.pk).friend_count == 0
@@ -221,7 +225,8 @@ def test_a_friend_leaves_nothing_in_the_audit_history(client, person):
     client.post(f"/en/people/{person.pk}/mark/", {"kind": "parcel"})
     client.post("/en/friends/remember/", {"codename": codename})
     client.post(f"/en/people/{person.pk}/unfriend/")
-    client.post("/en/friends/forget/")
+    client.post("/en/friends/forget/", {"confirm": "1"})
+    assert not Friend.objects.exists()
     assert not AuditEntry.objects.exists()
 
 

@@ -42,6 +42,13 @@ def test_messages_come_in_the_asked_language(client, rules):
     assert by_header["message"] not in (found["message"], "The war: letters that mention it do not arrive.")
 
 
+def test_a_browser_asking_for_a_language_the_site_lacks_reads_english(client, rules):
+    german = client.post(
+        URL, {"text": "Видел новости с фронта."}, content_type="application/json", HTTP_ACCEPT_LANGUAGE="de"
+    ).json()["findings"][0]
+    assert german["message"] == "The war: letters that mention it do not arrive."
+
+
 @pytest.mark.parametrize(
     "payload",
     [

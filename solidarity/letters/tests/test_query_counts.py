@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def kit_person(n: int):
-    """A person held in a facility, with a birthday in the weeks ahead and one letter already."""
-    person = prisoner(last_name_en=f"Kit{n}", birth_date=datetime.date(1980 + n, 12, 1 + n))
+    """A person held in a facility, with a birthday a letter posted today reaches in time, and one
+    letter already."""
+    person = prisoner(last_name_en=f"Kit{n}", birth_date=datetime.date(1980 + n, 12, 14 + n))
     services.hand_over(person=person, body="Здравствуйте!", kind="letter", language="ru")
     return person
 

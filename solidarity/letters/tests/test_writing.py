@@ -360,10 +360,15 @@ def test_the_letter_evening_kit(client, viktar):
         "/en/letters/evening/", {"who": "chosen", "count": 5, "people": f"{viktar.pk}, 999999"}
     )
     assert "Viktar Shalest" in chosen.content.decode() and "Andrei Lisouski" not in chosen.content.decode()
-    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 11, 10, 12, tzinfo=datetime.UTC)):
         soon = client.get("/en/letters/evening/", {"who": "birthdays", "count": 5}).content.decode()
+    # 3 December is 23 days ahead: a letter posted tonight (21 days) arrives in time.
     assert "Viktar Shalest" in soon and "3 December" in soon and "turns 47" in soon
-    assert other.last_name_en in soon  # 5 January is within the weeks ahead too
+    assert other.last_name_en not in soon  # 5 January is beyond the month of birthdays
+    with time_machine.travel(datetime.datetime(2026, 11, 25, 12, tzinfo=datetime.UTC)):
+        too_late = client.get("/en/letters/evening/", {"who": "birthdays", "count": 5}).content.decode()
+    assert "Viktar Shalest" not in too_late  # 8 days ahead: no letter arrives by then
+    assert other.last_name_en in too_late  # 41 days ahead
     bad = client.get("/en/letters/evening/", {"who": "all", "count": 1000})
     assert bad.status_code == 200 and "Make the kit" in bad.content.decode()
 

@@ -45,6 +45,16 @@ def test_a_wrong_code_is_refused(client, editor):
     assert client.get("/admin/").status_code == 302
 
 
+@pytest.mark.django_db
+def test_the_correct_code_typed_right_after_a_wrong_one_opens_the_back_office(client, editor):
+    device = TOTPDevice.objects.get(user=editor)
+    right = current_code(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    assert "code is wrong" in post_login(client, "editor", PASSWORD, wrong).content.decode()
+    assert post_login(client, "editor", PASSWORD, right).status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
 def post_login(client, username, password, code, **extra):
     return client.post(
         "/admin/login/", {"username": username, "password": password, "otp_token": code}, **extra

@@ -140,6 +140,24 @@ def test_a_chart_is_an_accessible_svg_with_no_script_allowed(client):
 
 @pytest.mark.django_db
 @time_machine.travel(TODAY)
+def test_a_phone_gets_charts_drawn_for_its_width_and_articles_charted_by_number(client):
+    person = prisoner(detained=D(2021, 1, 1))
+    sentence = Sentence.objects.create(person=person, term_months=36, source_url="https://example.org/s")
+    sentence.articles.add(ArticleFactory(code="criminal", number="342", part="1", title_en="Riots" * 12))
+    html = client.get("/en/statistics/").content.decode()
+    assert 'media="(max-width: 40rem)" srcset="/en/statistics/charts/article.svg?size=narrow"' in html
+    assert "Riots" * 12 in html  # the table names the article whole
+    for name in ("daily", "monthly", "article"):
+        wide = client.get(f"/en/statistics/charts/{name}.svg").content.decode()
+        narrow = client.get(f"/en/statistics/charts/{name}.svg?size=narrow").content.decode()
+        assert 'viewBox="0 0 360 ' in narrow and 'viewBox="0 0 360 ' not in wide
+    assert "Art. 342 part 1" in narrow and "Riots" not in narrow
+    dated = client.get("/en/statistics/?date=2025-01-01").content.decode()
+    assert 'srcset="/en/statistics/charts/article.svg?date=2025-01-01&amp;size=narrow"' in dated
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
 def test_every_chart_has_its_csv(client):
     prisoner(detained=D(2021, 1, 1))
     rows = list(
