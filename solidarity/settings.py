@@ -221,6 +221,8 @@ FALLBACK_LANGUAGE = "en"
 # The language whose name fields hold the Latin spelling of people's names.
 LATIN_LANGUAGE = "en"
 LOCALE_PATHS = [BASE_DIR / "solidarity" / "locale"]
+# Formats for the languages Django has none for: Belarusian dates as "10 сакавіка 2024".
+FORMAT_MODULE_PATH = ["solidarity.formats"]
 USE_I18N = True
 USE_TZ = True
 # The country whose registry this is: the data file with its regions, facility kinds,

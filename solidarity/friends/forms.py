@@ -40,7 +40,7 @@ class BefriendForm(CodenameChoiceForm, GuardForm):
 class RestoreForm(forms.Form):
     """Coming back with the codename, on this device or another."""
 
-    codename = forms.CharField(label=_("Your seven words"), max_length=200, widget=CODENAME_WIDGET)
+    codename = forms.CharField(label=_("Your codename"), max_length=200, widget=CODENAME_WIDGET)
     remember = forms.BooleanField(label=_("Remember me on this device"), required=False)
 
 

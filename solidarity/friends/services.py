@@ -28,7 +28,7 @@ def create_friend() -> tuple[Friend, str]:
 
 
 def find_friend(codename: str) -> Friend | None:
-    if len(codenames.normalise(codename).split()) != codenames.WORDS_PER_CODENAME:
+    if not codenames.looks_like_codename(codename):
         return None
     return Friend.objects.filter(key_hash=codenames.key_hash(codename)).first()
 

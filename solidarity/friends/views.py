@@ -92,7 +92,7 @@ def restore(request: HttpRequest) -> HttpResponse:
     form = RestoreForm(request.POST)
     friend = services.find_friend(form.cleaned_data["codename"]) if form.is_valid() else None
     if friend is None:
-        messages.error(request, _("No friend has this codename. Check the seven words and try again."))
+        messages.error(request, _("No friend has this codename. Check its words and try again."))
         return redirect("friends_home")
     session.sign_in(request, friend, codenames.calendar_token(form.cleaned_data["codename"]))
     response = redirect("friends_me")

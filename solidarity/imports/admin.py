@@ -39,7 +39,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("summary"))
     def counts(self, batch: ImportBatch) -> str:
-        return ", ".join(f"{count} {kind}" for kind, count in batch.summary.items())
+        return ", ".join(f"{count} {label}" for label, count in batch.summary_lines())
 
     @admin.display(description=_("state"), ordering="state")
     def status(self, batch: ImportBatch) -> str:

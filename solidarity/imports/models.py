@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from solidarity.registry.models import Facility, Person
 
+from .wording import detail_lines, summary_lines
+
 
 class FacilityAlias(models.Model):
     """How the canonical list names one of our facilities (title and address), remembered once an
@@ -91,6 +93,10 @@ class ImportBatch(models.Model):
     def working(self) -> bool:
         return self.state in self.WORKING
 
+    def summary_lines(self) -> list[tuple[str, int]]:
+        """The counts with their labels in the reader's language."""
+        return summary_lines(self.summary or {})
+
     @property
     def stalled(self) -> bool:
         """Waiting for work that nobody does: no progress for STALLED_AFTER."""
@@ -108,6 +114,7 @@ class ImportRow(models.Model):
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
     number = models.PositiveIntegerField(_("record"))
+    source_ref = models.CharField(_("the list's id"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20)
     group = models.CharField(_("group"), max_length=20)
     name = models.CharField(_("name"), max_length=300, blank=True)
@@ -124,3 +131,6 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.kind} {self.name}"
+
+    def detail_lines(self) -> list[str]:
+        return detail_lines(self.details)

@@ -28,6 +28,7 @@ from solidarity.registry.models import (
 from . import mapping, readers
 from .mapping import FacilityRef, Incoming, IncomingEvent, IncomingSentence, Rejected
 from .models import FacilityAlias
+from .wording import detail_lines
 
 PERSON_FIELDS = ["gender", "birth_date", "photo", "photo_source_url", "source_url", "is_published"]
 
@@ -58,20 +59,52 @@ class Change:
     def flags(self) -> list[str]:
         return self.incoming.flags if self.incoming else ([self.reason] if self.kind == "missing" else [])
 
-    def describe(self) -> list[str]:
-        """What the change does, line by line, for the summary and the review screen."""
-        lines = [f"{name}: {old or '—'} → {new or '—'}" for name, (old, new) in self.fields.items()]
-        lines += [
-            f"+ {e.kind} {e.date}" + (f" ({e.facility.title})" if e.facility else "") for e in self.new_events
+    def details(self) -> list[dict]:
+        """What the change does, as data the review words in the editor's language (`wording`)."""
+        details: list[dict] = [
+            {"kind": "field", "field": name, "old": _plain(old), "new": _plain(new)}
+            for name, (old, new) in self.fields.items()
         ]
-        lines += [
-            f"+ sentence {s.verdict_date or '?'}: {s.term_months or '?'} months {s.regime}"
+        details += [
+            {
+                "kind": "event",
+                "event": e.kind,
+                "date": str(e.date),
+                "facility": e.facility.title if e.facility else "",
+            }
+            for e in self.new_events
+        ]
+        details += [
+            {
+                "kind": "sentence",
+                "date": str(s.verdict_date or ""),
+                "months": s.term_months,
+                "regime": s.regime,
+            }
             for s in self.new_sentences
         ]
-        lines += [f"sentence {s.verdict_date}: {diff}" for _pk, s, diff in self.changed_sentences]
+        details += [
+            {
+                "kind": "sentence_changed",
+                "date": str(s.verdict_date or ""),
+                "changes": {name: [_plain(old), _plain(new)] for name, (old, new) in diff.items()},
+            }
+            for _pk, s, diff in self.changed_sentences
+        ]
         if self.interests is not None:
-            lines.append(f"interests: {', '.join(self.interests) or '—'}")
-        return lines
+            details.append({"kind": "interests", "interests": list(self.interests)})
+        return details
+
+    def describe(self) -> list[str]:
+        """What the change does, line by line, in the active language (the command's summary)."""
+        return detail_lines(self.details())
+
+
+def _plain(value):
+    """A value as JSON keeps it: dates as ISO text."""
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @dataclass

@@ -172,7 +172,8 @@ def plan_batch(*, batch_id: int) -> None:
                     group=_group(change),
                     name=change.name[:300],
                     person_id=change.person_id,
-                    details=change.describe() if change.kind != "rejected" else [change.reason],
+                    source_ref=(change.incoming.source_ref if change.incoming else "")[:100],
+                    details=change.details() if change.kind != "rejected" else [change.reason],
                     flags=change.flags,
                 )
                 for change in plan.changes

@@ -45,6 +45,8 @@ class LetterCheckOut(Schema):
     language: str | None
     characters: int
     max_characters: int
+    summary: str = Field(description="One sentence: nothing found, or how many things to change.")
+    counted: str = Field(description="The length against the most it should be, as a sentence.")
     findings: list[LetterFinding]
 
 

@@ -6,8 +6,13 @@ from the registry. Everything a censor objects to in words (politics, the war, t
 abbreviations, links) is data: a country's `Rule`s, compiled by `rules.py` once per process and
 rules version (`rules_for`).
 
+Two findings are about the paper, not the censor: a sign the fonts cannot print and, on a
+postcard, text that runs past the card's back (`pdf.py` measures it as it prints). A writer may
+hand over a letter the censor may stop, knowing the risk, but never one that would print wrong.
+
 Every finding carries offsets into the text as given (folding keeps every character in place), so
-the page and partner sites can underline exactly what to change.
+the page and partner sites can underline exactly what to change; a finding inside another one's
+span (a link's Latin letters) is left out, so each thing to change is counted once.
 """
 
 import re
@@ -15,17 +20,19 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from solidarity.registry import versioning
 from solidarity.registry.models import IN_CUSTODY, Person
 
+from . import pdf
 from .models import RuleSet
 from .rules import NO_RULES, VERSION, CompiledRules, compile_rules, fold
 
 ACCEPTED_LANGUAGES = frozenset({"ru", "be"})
-POSTCARD_MAX_CHARACTERS = 500  # what fits on the back of an A6 card beside the address
+POSTCARD_MAX_CHARACTERS = 500  # about what fits on the back of an A6 card (`pdf.postcard_overflow` says)
 MAX_TEXT = 20_000  # longer input is refused before any check
 
 # The languages the identifier chooses among: ours, our neighbours' and the ones visitors write in.
@@ -73,6 +80,13 @@ WORD_FORM_ENDINGS = frozenset(
 MIN_SURNAME_STEM = 4
 # Findings about the text as a whole: listed, but not marked inside it.
 WHOLE_TEXT_RULES = frozenset({"language", "length"})
+# What cannot be printed as written: no accepted risk lets it through.
+MUST_CHANGE = frozenset({"character", "fit"})
+# Of two findings on the same span, the one said first is kept: the more telling.
+SPECIFICITY = (
+    "link", "official", "prisoner_name", "politics", "war", "case", "abbreviation", "emoji",
+    "latin", "character",
+)  # fmt: skip
 
 MESSAGES = {
     "language": (
@@ -116,6 +130,14 @@ MESSAGES = {
     "link": (
         gettext_lazy("A link, an address or a messenger: letters with them are thrown away."),
         gettext_lazy("Leave it out, or tell the news in your own words."),
+    ),
+    "character": (
+        gettext_lazy("A sign the printed letter cannot show: the fonts have no such character."),
+        gettext_lazy("Write it in words (for example “рублей” for ₽), or leave it out."),
+    ),
+    "fit": (
+        gettext_lazy("The text does not fit on the postcard: the marked end would be cut off."),
+        gettext_lazy("Shorten it, or send a letter instead."),
     ),
     "length": (
         gettext_lazy(
@@ -171,12 +193,19 @@ class Result:
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def must_change(self) -> tuple[Finding, ...]:
+        """The findings that stop the letter even at the writer's own risk (`MUST_CHANGE`)."""
+        return tuple(f for f in self.findings if f.rule in MUST_CHANGE)
+
     def as_dict(self) -> dict:
         return {
             "ok": self.ok,
             "language": self.language,
             "characters": self.characters,
             "max_characters": self.max_characters,
+            "summary": explain(self),
+            "counted": counted(self),
             "findings": [finding.as_dict() for finding in self.findings],
         }
 
@@ -197,14 +226,43 @@ def check(
         Finding(category, start, end, text[start:end]) for category, start, end in compiled.matches(folded)
     ]
     found += _prisoner_names(folded, text, addressee.pk if addressee else None)
+    found += [Finding("character", start, end, text[start:end]) for start, end in pdf.unprintable(text)]
     length = len(text.strip())
-    if length > max_characters:
+    if kind == "postcard":
+        overflow = pdf.postcard_overflow(text)
+        if overflow is not None:
+            found.append(Finding("fit", overflow, len(text.rstrip()), text[overflow:].rstrip()))
+    elif length > max_characters:
         found.append(
             Finding("length", max_characters, len(text), "", {"count": length, "max": max_characters})
         )
-    unique = {(f.rule, f.start, f.end): f for f in found}
-    findings = tuple(sorted(unique.values(), key=lambda f: (f.start, f.end, f.rule)))
+    findings = tuple(sorted(_once_each(found), key=lambda f: (f.start, f.end, f.rule)))
     return Result(language, findings, length, max_characters)
+
+
+def _once_each(found: list[Finding]) -> list[Finding]:
+    """The findings less those inside another one's span: the Latin letters of a link, the emoji
+    the fonts lack; of findings on one span, the most telling (`SPECIFICITY`). Findings of the
+    whole text, and a postcard's overflow, hold nothing inside them."""
+    apart = [f for f in found if f.rule in WHOLE_TEXT_RULES or f.rule == "fit"]
+    by_span: dict[tuple[int, int], Finding] = {}
+    for finding in found:
+        if finding.rule in WHOLE_TEXT_RULES or finding.rule == "fit":
+            continue
+        kept = by_span.get((finding.start, finding.end))
+        if kept is None or _rank(finding) < _rank(kept):
+            by_span[finding.start, finding.end] = finding
+    # Sorted by start, the longest first: a span is inside another when one before it reaches as far.
+    outermost, reach = [], -1
+    for (_start, end), finding in sorted(by_span.items(), key=lambda item: (item[0][0], -item[0][1])):
+        if end > reach:
+            outermost.append(finding)
+            reach = end
+    return list({(f.rule, f.start, f.end): f for f in apart}.values()) + outermost
+
+
+def _rank(finding: Finding) -> int:
+    return SPECIFICITY.index(finding.rule) if finding.rule in SPECIFICITY else -1
 
 
 def rules_for(country: str) -> CompiledRules:
@@ -337,6 +395,16 @@ def explain(result: Result) -> str:
         "%(count)s things to change before the letter can go.",
         count,
     ) % {"count": count}
+
+
+def counted(result: Result) -> str:
+    """How long the text is against the most it should be, the numbers grouped as the language does."""
+    return ngettext(
+        "%(count)s of %(max)s character.", "%(count)s of %(max)s characters.", result.max_characters
+    ) % {
+        "count": number_format(result.characters, force_grouping=True),
+        "max": number_format(result.max_characters, force_grouping=True),
+    }
 
 
 def segments(text: str, findings) -> list[tuple[str, str]]:

@@ -117,7 +117,10 @@ class ReasonForm(forms.Form):
 
 
 class MailedForm(forms.Form):
-    day = forms.DateField(label=_("Mailed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes the ISO form whatever the language's own format ("10.03.2024" it shows empty).
+    day = forms.DateField(
+        label=_("Mailed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ReplyForm(forms.ModelForm):

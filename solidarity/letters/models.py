@@ -84,6 +84,9 @@ class RuleSet(models.Model):
         default=3000,
         help_text=_("Longer letters wait for weeks or are thrown away."),
     )
+    # The fingerprint of the rules as last loaded from the country's file: while the stored rules
+    # still match it, nobody has edited them, and a newer file may replace them.
+    loaded_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["country"]

@@ -8,14 +8,18 @@ address of ours: a censor would throw the letter away.
 """
 
 import datetime
+import threading
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.utils import translation
 from django.utils.formats import date_format
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
 
 from solidarity.registry.models import Facility, Person
 
@@ -33,6 +37,24 @@ STAMP_LABEL = "Место для марки"
 LETTER_SIZE = "A4"
 POSTCARD_SIZE = (105, 148)  # A6, laid landscape
 ENVELOPE_SIZES = {"letter": (110, 220), "postcard": (114, 162)}  # DL for A4 folded in three, C6 for A6
+# The postcard's back: the text column left of the dividing line, from below the date to the foot.
+POSTCARD_TEXT_WIDTH, POSTCARD_LINE_HEIGHT, POSTCARD_FONT_SIZE = 66, 4.6, 9.5
+POSTCARD_TEXT_TOP, POSTCARD_TEXT_BOTTOM = 14, 95
+POSTCARD_LINES = int((POSTCARD_TEXT_BOTTOM - POSTCARD_TEXT_TOP) / POSTCARD_LINE_HEIGHT)
+# Characters the fonts lack that have a plain equivalent, and invisible ones that print as nothing;
+# any other character the fonts lack is the checker's to flag (`unprintable`).
+PLAIN = {
+    "\u2212": "-",  # minus sign
+    "\u02bc": "\u2019",  # the Belarusian apostrophe, as the typographic one
+    "\u2009": " ",  # thin space
+    "\u202f": "\u00a0",  # narrow no-break space
+    "\u00ad": "",  # soft hyphen: fpdf2 would print it as a hyphen at a break
+    "\u200b": "",
+    "\u2060": "",
+    "\ufeff": "",
+    "\r": "",
+    "\t": "    ",  # fpdf2 would drop a tab
+}
 
 
 @dataclass(frozen=True)
@@ -58,14 +80,73 @@ class Sheet:
 
     @property
     def text(self) -> str:
-        """The body as the fonts can set it: a tab is a few spaces (fpdf2 would drop it)."""
-        return self.body.strip().replace("\t", "    ")
+        """The body as the fonts can set it (see `PLAIN`)."""
+        return printed(self.body.strip())[0]
 
     @property
     def address_lines(self) -> list[str]:
-        if self.facility is None:
-            return []
-        return [line.strip() for line in self.facility.postal_address_cyrillic.splitlines() if line.strip()]
+        return self.facility.envelope_lines if self.facility else []
+
+
+def printed(text: str) -> tuple[str, list[int]]:
+    """`text` as it is printed (`PLAIN`), and for each printed character the offset in `text` of
+    the character it stands for."""
+    characters, origins = [], []
+    for offset, character in enumerate(text):
+        for piece in PLAIN.get(character, character):
+            characters.append(piece)
+            origins.append(offset)
+    return "".join(characters), origins
+
+
+@cache
+def _font_characters() -> frozenset[int]:
+    """The code points the letter's font (DejaVu Serif, as subset in `data/fonts/`) can show."""
+    with resources.as_file(FONTS.joinpath("DejaVuSerif.ttf")) as path:
+        return frozenset(TTFont(path).getBestCmap())
+
+
+def unprintable(text: str) -> list[tuple[int, int]]:
+    """Where `text` has characters that the fonts lack and no plain equivalent stands for: runs
+    of them, as (start, end) offsets."""
+    known, runs = _font_characters(), []
+    for offset, character in enumerate(text):
+        if ord(character) in known or character in PLAIN or character == "\n":
+            continue
+        if runs and runs[-1][1] == offset:
+            runs[-1] = (runs[-1][0], offset + 1)
+        else:
+            runs.append((offset, offset + 1))
+    return runs
+
+
+_measuring = threading.local()  # an FPDF document is not for two threads at once
+
+
+def postcard_overflow(text: str) -> int | None:
+    """Where in `text` the back of a postcard runs out: the offset of the first character that
+    would not be printed, or None when it all fits."""
+    leading = len(text) - len(text.lstrip())
+    # No line holds a hundred characters: what is past as many as the card has lines never fits.
+    body, origins = printed(text.strip()[: POSTCARD_LINES * 100])
+    if not hasattr(_measuring, "pdf"):
+        _measuring.pdf = _Document(datetime.date.today())
+        _measuring.pdf.add_page(format=POSTCARD_SIZE, orientation="L")
+        _measuring.pdf.set_font("Serif", size=POSTCARD_FONT_SIZE)
+    lines = _measuring.pdf.multi_cell(
+        POSTCARD_TEXT_WIDTH, POSTCARD_LINE_HEIGHT, body, dry_run=True, output=MethodReturnValue.LINES
+    )
+    if len(lines) <= POSTCARD_LINES:
+        return None
+    position = 0
+    for line in lines[:POSTCARD_LINES]:
+        found = body.find(line, position)
+        if found < 0:  # a line fpdf2 changed (it never should): count what was matched so far
+            break
+        position = found + len(line)
+    while position < len(body) and body[position].isspace():
+        position += 1
+    return leading + origins[position] if position < len(body) else None
 
 
 class _Document(FPDF):
@@ -126,15 +207,15 @@ def _postcard(pdf: _Document, sheet: Sheet) -> None:
     # The back: the text on the left, the address on the right, as on any postcard.
     pdf.add_page(format=POSTCARD_SIZE, orientation="L")
     pdf.set_draw_color(120, 120, 120)
-    pdf.line(78, 10, 78, 95)
+    pdf.line(78, 10, 78, POSTCARD_TEXT_BOTTOM)
     pdf.set_font("Serif", size=8)
     pdf.set_xy(8, 8)
     pdf.cell(66, 4, _dated(sheet), align="R")
-    pdf.set_font("Serif", size=9.5)
-    pdf.set_xy(8, 14)
+    pdf.set_font("Serif", size=POSTCARD_FONT_SIZE)
+    pdf.set_xy(8, POSTCARD_TEXT_TOP)
     pdf.set_left_margin(8)
-    pdf.set_right_margin(148 - 74)
-    pdf.multi_cell(66, 4.6, sheet.text, align="L")
+    pdf.set_right_margin(148 - 8 - POSTCARD_TEXT_WIDTH)
+    pdf.multi_cell(POSTCARD_TEXT_WIDTH, POSTCARD_LINE_HEIGHT, sheet.text, align="L")
     pdf.set_left_margin(84)
     pdf.set_right_margin(8)
     _stamp_box(pdf, x=120, y=8, w=20, h=24)

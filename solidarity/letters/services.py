@@ -11,7 +11,9 @@ dates only.
 """
 
 import datetime
+import hashlib
 import io
+import json
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -68,6 +70,20 @@ class Flagged(LetterError):
         self.result = result
 
 
+class MustChange(Flagged):
+    """The letter would not print as written (a postcard too long for the card, a sign the fonts
+    lack): no accepted risk lets it through."""
+
+    def __init__(self, result: checker.Result):
+        problems = [f"{f.message} {f.fix}" for f in {f.rule: f for f in result.must_change}.values()]
+        LetterError.__init__(self, " ".join([*problems, _("Even at your own risk it cannot go as it is.")]))
+        self.result = result
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
 @dataclass(frozen=True)
 class Known:
     """Whether letters reach a person, and on whose word."""
@@ -119,12 +135,15 @@ def hand_over(
     language: str,
     design: str = "",
     friend: Friend | None = None,
+    follows: str = "",
     sealed: bool = False,
     accepted_risk: bool = False,
 ) -> tuple[Letter, str | None]:
     """A letter handed to the volunteers, checked again here: one the checker marks is refused
-    (`Flagged`) unless the writer `accepted_risk`. Returns it and, for a writer without a friend
-    codename, the letter's own new codename (shown once, stored nowhere)."""
+    (`Flagged`) unless the writer `accepted_risk`. It is followed by the `friend`'s codename, or
+    by the codename whose keyed hash the writer's earlier letters are followed by (`follows`), or
+    else by a new codename of its own. Returns it and that new codename (shown once, stored
+    nowhere), if one was made."""
     if person.status not in IN_CUSTODY:
         raise LetterError(_("This person is not in custody now."))
     if person.current_facility_id is None:
@@ -134,9 +153,11 @@ def hand_over(
     if sealed and reachability_of(person).status != Reachability.Status.INCOMMUNICADO:
         raise LetterError(_("Only a letter to someone held incommunicado can be kept sealed."))
     result = checker.check(body, kind=kind, addressee=person)
+    if result.must_change:
+        raise MustChange(result)
     if not result.ok and not accepted_risk:
         raise Flagged(result)
-    codename = None if friend else codenames.new_codename()
+    codename = None if friend or follows else codenames.new_codename()
     if friend:
         # A friend who hands over a letter has written this month: their page stops reminding them.
         friends.mark(friend=friend, person=person, kind=Mark.Kind.LETTER, day=timezone.localdate())
@@ -147,7 +168,7 @@ def hand_over(
         language=language,
         design=(design if design in BY_SLUG else DESIGNS[0].slug) if kind == Letter.Kind.POSTCARD else "",
         friend=friend,
-        codename_hash=codenames.key_hash(codename) if codename else "",
+        codename_hash=codenames.key_hash(codename) if codename else ("" if friend else follows),
         sealed=sealed,
         risk_accepted=not result.ok,
     )
@@ -156,7 +177,7 @@ def hand_over(
 
 def followed_by(codename: str) -> str | None:
     """The keyed hash a writer's letters are followed by, if the codename holds any."""
-    if len(codenames.normalise(codename).split()) != codenames.WORDS_PER_CODENAME:
+    if not codenames.looks_like_codename(codename):
         return None
     key = codenames.key_hash(codename)
     return key if Letter.objects.followed_by(key).exists() else None
@@ -371,25 +392,30 @@ def purge(*, today: datetime.date) -> tuple[int, int]:
 
 @transaction.atomic
 def load_rules(*, country: str, actor_label: str, replace: bool = False) -> int:
-    """Loads a country's rules from its data file; keeps staff's edits unless asked to replace them.
-    Returns how many rules were created."""
+    """Loads a country's rules from its data file. Rules staff have edited are kept unless asked
+    to `replace` them; rules as the file last loaded them follow a newer file. Returns how many
+    rules were created (0: kept as they are)."""
     data = rules.country_file(country)
     ruleset, created = RuleSet.objects.get_or_create(
         country=data["country"].upper(), defaults={"max_characters": data["max_characters"]}
     )
+    from_file = [
+        (item["category"], item.get("language", ""), "\n".join(item["terms"])) for item in data["rules"]
+    ]
+    file_digest = _rules_digest(data["max_characters"], from_file)
     if not created and not replace and ruleset.rules.exists():
-        return 0
+        stored = _rules_digest(
+            ruleset.max_characters, ruleset.rules.values_list("category", "language", "terms")
+        )
+        if stored != ruleset.loaded_digest or stored == file_digest:
+            return 0  # edited by staff (or never loaded from a file), or the file is unchanged
     replaced, _per_model = ruleset.rules.all().delete()
     ruleset.max_characters = data["max_characters"]
-    ruleset.save(update_fields=["max_characters"])
+    ruleset.loaded_digest = file_digest
+    ruleset.save(update_fields=["max_characters", "loaded_digest"])
     new = [
-        Rule(
-            ruleset=ruleset,
-            category=item["category"],
-            language=item.get("language", ""),
-            terms="\n".join(item["terms"]),
-        )
-        for item in data["rules"]
+        Rule(ruleset=ruleset, category=category, language=language, terms=terms)
+        for category, language, terms in from_file
     ]
     for rule in new:
         rule.clean()
@@ -404,3 +430,9 @@ def load_rules(*, country: str, actor_label: str, replace: bool = False) -> int:
     # the old ones under the version the save above bumped).
     transaction.on_commit(rules.VERSION.bump)
     return len(new)
+
+
+def _rules_digest(max_characters: int, rules_given) -> str:
+    """One fingerprint of a set of rules, whatever their order."""
+    content = json.dumps([max_characters, sorted(list(rule) for rule in rules_given)], ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()

@@ -77,6 +77,7 @@ def _compose_context(person: Person, form: ComposeForm, topics, result=None, err
         "chosen_phrases": set(form["phrases"].value() or ()),
         "result": result,
         "summary": checker.explain(result) if result else None,
+        "result_counted": checker.counted(result) if result else None,
         "segments": checker.segments(body, result.findings) if result and not result.ok else None,
         "error": error,
     }
@@ -116,6 +117,8 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
         error = _("The letter is empty: write something, or choose phrases from the phrasebook.")
     elif sending and person.current_facility_id is None:
         error = _("We do not know where this person is held, so there is no address to write to yet.")
+    elif sending and result.must_change:
+        error = services.MustChange(result).message
     elif sending and not (result.ok or data["accept_risk"]):
         error = _("Change what is marked first, or tick “even so” if you know the risk.")
     elif action == ComposeForm.PDF:
@@ -158,6 +161,8 @@ def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm) ->
             "may_seal": known.status == Reachability.Status.INCOMMUNICADO,
             "friend": friend,
             "befriended": friends.befriended_names(friend) if friend else None,
+            # A browser that follows earlier letters by their codename is asked, like a friend's.
+            "follows": not friend and bool(request.session.get(SESSION_KEY)),
             "body": form["body"].value(),
             "accepts_risk": form.fields["accept_risk"].to_python(form["accept_risk"].value()),
             "retention_days": settings.LETTERS_TEXT_DAYS,
@@ -181,7 +186,8 @@ def _limited(request: HttpRequest, scope: str, per_hour: int, message: str) -> s
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     person = _recipient(pk)
     friend = current_friend(request)
-    form = HandOverForm(request.POST, request=request, signed_in=friend is not None)
+    follows = "" if friend else request.session.get(SESSION_KEY, "")
+    form = HandOverForm(request.POST, request=request, signed_in=bool(friend or follows))
     if not form.is_valid():
         if form.has_error(NON_FIELD_ERRORS, code="guard") or form.has_error("with_codename"):
             return _hand_over_page(request, person, form)
@@ -198,7 +204,7 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
         return _hand_over_page(request, person, form)
     data = form.cleaned_data
     if form.wants_new_codename():
-        friend = None
+        friend, follows = None, ""
     try:
         letter, codename = services.hand_over(
             person=person,
@@ -207,6 +213,7 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             language=data["language"],
             design=data["design"],
             friend=friend,
+            follows=follows,
             sealed=data["sealed"],
             accepted_risk=data["accept_risk"],
         )
@@ -223,7 +230,11 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
     if codename:  # the session now follows the letter's codename: a change of owner, so the key cycles
         request.session.cycle_key()
         request.session[SESSION_KEY] = codenames.key_hash(codename)
-    return render(request, "letters/handed.html", {"letter": letter, "codename": codename, "person": person})
+    return render(
+        request,
+        "letters/handed.html",
+        {"letter": letter, "codename": codename, "person": person, "follows": bool(follows)},
+    )
 
 
 def _keys(request: HttpRequest) -> set[str]:
@@ -261,9 +272,7 @@ def follow(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = key
                 return redirect("letters_follow")
             else:
-                form.add_error(
-                    "codename", _("No letter is followed by this codename. Check the seven words.")
-                )
+                form.add_error("codename", _("No letter is followed by this codename. Check its words."))
     letters = _followed(request)
     if letters is not None:
         letters = list(

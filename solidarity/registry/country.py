@@ -55,6 +55,27 @@ class CanonicalList:
         return self.names.get(get_language()) or self.names.get(settings.LATIN_LANGUAGE, "")
 
 
+def postal_name(code: str | None = None) -> str:
+    """The country's name as international post reads it ("BELARUS"): the last line of an address."""
+    return _current(code)["country"]["postal_name"]
+
+
+def court_in(name: str, language: str, code: str | None = None) -> str:
+    """A court's name in `language`, if the country file's glossary knows it in any language;
+    otherwise as given (a court the glossary lacks keeps the list's own words)."""
+    names = _court_names((code or settings.COUNTRY).lower()).get(" ".join(name.lower().split()))
+    return names.get(language, name) if names else name
+
+
+@functools.cache
+def _court_names(code: str) -> dict[str, dict[str, str]]:
+    return {
+        " ".join(spelled.lower().split()): names
+        for names in _reference(code).get("courts", [])
+        for spelled in names.values()
+    }
+
+
 def post_days(code: str | None = None) -> int:
     """About how many days a letter from abroad takes to reach a prisoner, censorship included:
     how far ahead a birthday must be for a card to arrive in time."""

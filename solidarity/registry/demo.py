@@ -195,7 +195,7 @@ class DemoRegistry:
         for facility in facilities:
             self.by_kind.setdefault(facility.kind.slug, []).append(facility)
         self.articles = list(Article.objects.all())
-        self.courts = data["demo"]["courts"]
+        self.courts = [court["ru"] for court in data["courts"]]  # named as the list names them
         weights = {(a["number"], a.get("part", "")): a.get("weight", 1) for a in data["articles"]}
         self.article_weights = [weights.get((a.number, a.part), 1) for a in self.articles]
         self.interests = list(Interest.objects.all())

@@ -11,8 +11,10 @@ import datetime
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from .country import court_in, postal_name
 
 
 class Region(models.Model):
@@ -70,6 +72,16 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def envelope_lines(self) -> list[str]:
+        """The Cyrillic address line by line, then the country's name as international post reads
+        it: a letter may be posted from abroad, and the country's own post reads it as well."""
+        lines = [line.strip() for line in self.postal_address_cyrillic.splitlines() if line.strip()]
+        country = postal_name()
+        if lines and lines[-1].upper() != country:
+            lines.append(country)
+        return lines
 
 
 class Article(models.Model):
@@ -439,3 +451,8 @@ class Sentence(Sourced):
 
     def __str__(self) -> str:
         return f"{self.verdict_date or '?'}: {self.term_months or '?'} / {self.get_regime_display()}"
+
+    @property
+    def court_name(self) -> str:
+        """The court in the reader's language where the country's glossary knows it."""
+        return court_in(self.court, get_language() or "") if self.court else ""

@@ -96,9 +96,29 @@ def test_the_profile_tells_the_whole_public_record(client, person):
     assert "11 years, general-regime penal colony, since 12 March 2021; 5 years 3 months left" in html
     assert "Art. 357 part 3" in html and "Conspiracy to seize power" in html
     assert "Колесникова Мария Александровна, 1982 г. р." in html  # the envelope's recipient
-    assert "ИК-4<br>ул. Антошкина, 3<br>246035, Гомель" in html  # the envelope's address, line by line
+    assert "ИК-4<br>ул. Антошкина, 3<br>246035, Гомель<br>BELARUS" in html  # the envelope's address
     assert "A flautist." in html
     assert 'href="https://example.org/transfer"' in html  # the transfer's source
+
+
+@pytest.mark.django_db
+@time_machine.travel(TODAY)
+@pytest.mark.parametrize(
+    ("language", "court"),
+    [("be", "Мінскі абласны суд"), ("ru", "Минский областной суд"), ("en", "Minsk Regional Court")],
+)
+def test_a_court_the_country_file_knows_is_named_in_the_readers_language(client, person, language, court):
+    html = client.get(f"/{language}/people/{person.pk}/").content.decode()
+    assert f"{court}, " in html
+    others = {"Мінскі абласны суд", "Минский областной суд", "Minsk Regional Court"} - {court}
+    assert not any(other in html for other in others)
+
+
+def test_a_court_the_glossary_lacks_keeps_the_lists_words():
+    from solidarity.registry.country import court_in
+
+    assert court_in("суд  Центрального района г. Минска", "be") == "Суд Цэнтральнага раёна г. Мінска"
+    assert court_in("Суд Ивьевского района", "be") == "Суд Ивьевского района"
 
 
 @pytest.mark.django_db

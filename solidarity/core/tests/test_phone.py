@@ -175,3 +175,57 @@ def test_on_a_phone_the_letter_box_comes_first_and_postcard_pictures_only_for_a_
     page.locator("input[name=kind][value=postcard]").check()
     assert page.locator(".designs").is_visible()
     phone.close()
+
+
+@pytest.mark.parametrize("language", ["be", "en"])
+def test_a_supporter_on_a_phone_finds_a_prisoner_befriends_her_and_prints_a_letter(
+    browser, live_server, registry, language
+):
+    """Home → search → profile → befriend (a codename in the page's language) → write → the PDF,
+    on a 390 px phone: no page wider than the screen, none with English on a Belarusian page."""
+    from solidarity.friends import codenames
+    from solidarity.friends.models import Friend
+    from solidarity.letters.tests.helpers import pdf_pages
+
+    context = browser.new_context(
+        viewport=SCREENS["phone"], locale=language, is_mobile=True, accept_downloads=True
+    )
+    page = context.new_page()
+    english = interface_strings() if language == "be" else []
+
+    def looks_right(step: str) -> None:
+        page.wait_for_load_state("networkidle")
+        text = page.evaluate("document.body.innerText")
+        problems = [f"{step}: {line}" for line in wider_than_the_screen(page)]
+        problems += [f"{step}: in English: {string!r}" for string in english if string in text]
+        assert problems == [], "\n".join(problems)
+
+    page.goto(f"{live_server.url}/{language}/")
+    looks_right("home")
+    page.locator("#site-search-q").fill("Kolesnikova")  # another spelling than the registry's
+    page.locator("#site-search-q").press("Enter")
+    page.wait_for_url("**/search/?q=Kolesnikova")
+    looks_right("search")
+    page.locator(f'.cards a[href$="/people/{registry.pk}/"]').first.click()
+    page.wait_for_url(f"**/people/{registry.pk}/")
+    looks_right("profile")
+    page.locator(f'a[href$="/people/{registry.pk}/befriend/"]').click()
+    looks_right("befriend")
+    page.locator("form button[type=submit]").last.click()  # the proof of work runs in the page
+    page.wait_for_selector("#codename", timeout=60_000)
+    looks_right("codename")
+    codename = page.locator("#codename").inner_text()
+    assert set(codename.split()) <= set(codenames.word_list(language))
+    assert len(codename.split()) == codenames.WORDS_PER_CODENAME[language]
+    assert Friend.objects.count() == 1
+    page.goto(f"{live_server.url}/{language}/people/{registry.pk}/")
+    page.locator(f'a[href$="/people/{registry.pk}/write/"]').first.click()
+    looks_right("write")
+    body = "Здравствуйте, Мария! У нас выпал первый снег, и мы вспоминаем Вас каждый день."
+    page.locator("textarea[name=body]").fill(body)
+    with page.expect_download() as download:
+        page.locator("button[name=action][value=pdf]").click()
+    content = Path(download.value.path()).read_bytes()
+    letter = pdf_pages(content)[0]
+    assert "У нас выпал первый снег" in re.sub(r"\s+", " ", letter)
+    context.close()

@@ -2,8 +2,9 @@ import pytest
 
 from solidarity.audit.models import AuditEntry
 from solidarity.imports.models import ImportBatch, ImportRow
+from solidarity.imports.wording import SUMMARY_LABELS
 from solidarity.registry.country import load_country
-from solidarity.registry.models import Person, Status
+from solidarity.registry.models import Person, Sentence, Status
 
 from .test_import_command import RECORDS, SAMPLE, run
 
@@ -187,3 +188,32 @@ def test_a_letters_volunteer_cannot_import(verified_client, country):
     client = verified_client(volunteer)
     assert upload(client, SAMPLE.read_bytes()).status_code == 403
     assert not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_review_speaks_the_editors_language_with_field_labels_and_person_ids(
+    verified_client, editor, country
+):
+    import json
+
+    from django.utils import translation
+
+    run(SAMPLE)
+    changed = [dict(r) for r in RECORDS]
+    changed[0] |= {"birthday": "1994-02-12", "decision": "7 years", "judge": "Ina Bialova"}
+    client = verified_client(editor)
+    client.cookies["django_language"] = "be"
+    upload(client, json.dumps(changed).encode())
+    batch = ImportBatch.objects.get()
+    lapatsin = Person.objects.get(source_ref="viasna:1")
+    page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
+    with translation.override("be"):
+        birth = str(Person._meta.get_field("birth_date").verbose_name)
+        judge = str(Sentence._meta.get_field("judge").verbose_name)
+        changed_label = str(SUMMARY_LABELS["changed"])
+    assert birth != "date of birth" and f"{birth}: 1994-02-11 → 1994-02-12" in page
+    assert f"{judge}: Aliaksandr Piatrovich → Ina Bialova" in page
+    assert f"<strong>1</strong> {changed_label}" in page
+    assert f"№ {lapatsin.pk}</a><br><span" in page and "viasna:1</span>" in page
+    for raw in ("birth_date", "term_months", "<strong>1</strong> changed"):
+        assert raw not in page

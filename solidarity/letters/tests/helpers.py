@@ -28,3 +28,17 @@ def image_bytes(kind: str = "PNG", exif: dict | None = None) -> bytes:
         options["exif"] = tags
     image.save(out, format=kind, **options)
     return out.getvalue()
+
+
+def lines_with_depth(content: bytes, page: int) -> list[tuple[str, float]]:
+    """Each run of text on a page with its baseline's depth from the top edge, in millimetres."""
+    reader = PdfReader(io.BytesIO(content))
+    height = float(reader.pages[page].mediabox.height)
+    runs = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            runs.append((text.strip(), round((height - (tm[5] * cm[3] + cm[5])) * 25.4 / 72, 1)))
+
+    reader.pages[page].extract_text(visitor_text=visit)
+    return runs

@@ -28,9 +28,20 @@ def test_the_answer_has_the_documented_shape_with_offsets(client, rules):
         "language": "ru",
         "characters": len("Здравствуйте! У нас всё хорошо, идёт снег."),
         "max_characters": 3000,
+        "summary": "Nothing found that would stop this letter.",
+        "counted": "42 of 3,000 characters.",
         "findings": [],
     }
     assert not Letter.objects.exists()  # a check keeps nothing
+
+
+def test_a_postcard_too_long_for_the_card_is_marked_from_where_it_runs_out(client, rules):
+    text = "\n".join(f"Строка {n}: обнимаю." for n in range(1, 30))
+    data = check(client, text=text, kind="postcard").json()
+    assert [f["rule"] for f in data["findings"]] == ["fit"]
+    assert data["findings"][0]["text"].startswith("Строка 18:")
+    assert data["summary"] == "1 thing to change before the letter can go."
+    assert check(client, text=text, kind="letter").json()["ok"] is True
 
 
 def test_messages_come_in_the_asked_language(client, rules):

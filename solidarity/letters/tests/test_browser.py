@@ -5,8 +5,10 @@ answered, and the reply read with the codename."""
 from urllib.parse import urlsplit
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
+from solidarity.letters import checker
 from solidarity.letters.models import Letter, Reply
 
 from .helpers import image_bytes, pdf_pages
@@ -31,6 +33,11 @@ def test_compose_with_the_phrasebook_fix_a_finding_and_download_the_pdf(page, li
     textarea.press_sequentially(" Видел новости с фронта.")
     expect(page.locator("#checker .finding-war").first).to_contain_text("The war", timeout=10_000)
     expect(page.locator("#checker mark.finding-war")).to_have_text("фронта")
+    # The live summary is the server's own sentences: the same count, plural and grouping.
+    with translation.override("en"):
+        server = checker.check(textarea.input_value(), addressee=viktar)
+        said = f"{checker.explain(server)} {checker.counted(server)}"
+    expect(page.locator("#checker [data-summary]")).to_have_text(said)
     textarea.fill(textarea.input_value().replace(" Видел новости с фронта.", " У нас идёт снег."))
     expect(page.locator("#checker [data-summary]")).to_contain_text("Nothing found", timeout=10_000)
 

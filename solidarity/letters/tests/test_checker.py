@@ -16,7 +16,7 @@ def rules_of(text: str, **kwargs) -> list[str]:
 
 
 def test_every_finding_points_at_its_own_text(rules):
-    text = "Дорогой Виктор! Видел новости с фронта 👍 и т.д. Пиши на почту viktor@mail.ru, ок?"
+    text = "Дорогой Виктор! Видел новости с фронта 👍 и т.д. Пиши на почту viktor@mail.ru, ок? Netflix"
     result = checker.check(text)
     assert not result.ok
     assert {"war", "emoji", "abbreviation", "link", "latin"} <= {f.rule for f in result.findings}
@@ -43,7 +43,7 @@ def test_a_warm_everyday_letter_passes(rules):
         ("Привет! Посмотри сериал на Netflix, когда выйдешь.", "latin"),
         ("Привет 😀 как ты?", "emoji"),
         ("Привет! Как ты? Скучаем)))", "emoji"),
-        ("Передаю привет из КГБ", "abbreviation"),
+        ("Передаю привет из ЖКХ", "abbreviation"),
         ("Все говорят о выборах президента.", "politics"),
         ("Говорят, скоро мобилизация.", "war"),
         ("Твой адвокат говорит, что апелляцию рассмотрят весной.", "case"),
@@ -55,11 +55,67 @@ def test_each_kind_of_problem_is_found(rules, text, rule):
     assert rule in rules_of(text)
 
 
-def test_length_is_limited_and_postcards_are_shorter(rules):
+def test_length_is_limited_and_postcards_are_measured_as_they_print(rules):
     sentence = "У нас всё хорошо, погода тёплая, мама шлёт привет. "
     assert "length" in rules_of(sentence * 70)
     assert "length" not in rules_of(sentence * 10)
-    assert "length" in rules_of(sentence * 12, kind="postcard")
+    assert rules_of(sentence * 8, kind="postcard") == []
+    too_long = checker.check(sentence * 12, kind="postcard")
+    assert [f.rule for f in too_long.findings] == ["fit"]
+    fit = too_long.findings[0]
+    assert fit.end == len((sentence * 12).rstrip()) and fit.fragment == (sentence * 12)[fit.start :].rstrip()
+    assert too_long.must_change == too_long.findings
+    # Lines, not characters, fill a card: short lines run out before 500 characters do.
+    lines = "\n".join(["Обнимаю!"] * 20)
+    assert len(lines) < checker.POSTCARD_MAX_CHARACTERS and rules_of(lines, kind="postcard") == ["fit"]
+
+
+@pytest.mark.parametrize(
+    "wish",
+    [
+        "Желаю тебе скорейшей свободы!",
+        "Верю, что скоро ты будешь на свободе.",
+        "Свобода близко, держись.",
+        "Жадаю хутчэйшай свабоды!",
+        "Хутка будзеш на свабодзе.",
+        "Свободу политзаключённым!",
+    ],
+)
+def test_freedom_in_a_wish_is_politics(rules, wish):
+    assert rules_of(wish) == ["politics"]
+
+
+def test_free_time_is_not_freedom(rules):
+    assert "politics" not in rules_of("В свободное время я читаю и гуляю с собакой по парку.")
+
+
+def test_a_link_is_one_finding_not_its_latin_letters_too(rules):
+    for text in ("Смотри https://t.me/belarus_news!", "Пиши на viktor@mail.ru", "Заходи на www.example.com"):
+        result = checker.check(text)
+        assert [f.rule for f in result.findings] == ["link"], (text, result.findings)
+    both = checker.check("Netflix и https://t.me/x")
+    assert [f.rule for f in both.findings] == ["latin", "link"]
+
+
+def test_a_sign_the_fonts_lack_must_change_even_at_the_writers_risk(rules):
+    result = checker.check("Посылка стоит 100 ₽, а минус −5 печатается.")
+    assert [(f.rule, f.fragment) for f in result.findings] == [("character", "₽")]
+    assert result.must_change == result.findings
+    emoji = checker.check("Привет 😀")
+    assert [f.rule for f in emoji.findings] == ["emoji"]  # one finding, the telling one
+    assert not emoji.must_change
+
+
+def test_the_summary_and_the_count_are_sentences_in_the_language(rules):
+    from django.utils import translation
+
+    result = checker.check("Привет из СИЗО и КГБ. " * 200)
+    with translation.override("en"):
+        assert checker.counted(result) == f"{result.characters:,} of 3,000 characters."
+        assert checker.explain(result) == f"{len(result.findings)} things to change before the letter can go."
+    with translation.override("be"):
+        assert checker.counted(result) == f"{result.characters:,} з 3,000 знакаў.".replace(",", "\xa0")
+        assert str(len(result.findings)) in checker.explain(result)
 
 
 def test_other_prisoners_names_but_not_the_addressees_nor_a_capital_at_a_sentence_start(rules):
@@ -109,6 +165,25 @@ def test_loading_rules_keeps_staff_edits_unless_asked_to_replace(rules):
     assert set(ruleset.rules.values_list("terms", flat=True)) == {"кот"}
     assert load_rules(country="BY", actor_label="tests", replace=True) > 0
     assert "кот" not in set(ruleset.rules.values_list("terms", flat=True))
+
+
+def test_a_newer_country_file_reaches_rules_nobody_edited_and_spares_edited_ones(rules, monkeypatch):
+    from solidarity.letters import rules as rules_module
+
+    ruleset = RuleSet.objects.get(country="BY")
+    assert load_rules(country="BY", actor_label="tests") == 0  # the same file: nothing to do
+    original = rules_module.country_file("BY")
+    newer = {**original, "rules": [*original["rules"], {"category": "politics", "terms": ["кот*"]}]}
+    monkeypatch.setattr(rules_module, "country_file", lambda country: newer)
+    assert load_rules(country="BY", actor_label="tests") == len(newer["rules"])
+    assert "politics" in rules_of("Мой котик спит.")
+    # Once staff edit a rule, a newer file waits for them to choose `--replace`.
+    ruleset.rules.filter(terms="кот*").update(terms="котик")
+    newest = {**newer, "max_characters": 2500}
+    monkeypatch.setattr(rules_module, "country_file", lambda country: newest)
+    assert load_rules(country="BY", actor_label="tests") == 0
+    assert RuleSet.objects.get(country="BY").max_characters == original["max_characters"]
+    assert ruleset.rules.filter(terms="котик").exists()
 
 
 def test_a_bad_term_is_refused_in_the_admin_form(rules):

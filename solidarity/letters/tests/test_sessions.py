@@ -19,12 +19,31 @@ def test_handing_over_a_letter_with_a_new_codename_cycles_the_session_key(client
     _earlier, codename = services.hand_over(person=viktar, body="Привет!", kind="letter", language="ru")
     client.post("/en/letters/follow/", {"codename": codename})
     before = client.cookies[settings.SESSION_COOKIE_NAME].value
-    new_codename = codename_in(hand_over(client, viktar).content.decode())
+    new_codename = codename_in(hand_over(client, viktar, with_codename="new").content.decode())
     after = client.cookies[settings.SESSION_COOKIE_NAME].value
     assert after != before and not SessionStore().exists(before)
     followed = client.get("/en/letters/follow/").content.decode()
     assert followed.count("waiting for a volunteer") == 1  # the new letter's codename, not the earlier one
     assert Letter.objects.count() == 2 and new_codename != codename
+
+
+def test_a_writer_who_follows_a_letter_already_hands_over_the_next_with_the_same_codename(client, viktar):
+    first = hand_over(client, viktar)
+    codename = codename_in(first.content.decode())
+    asked = hand_over(client, viktar)  # without saying which codename: asked, nothing made
+    assert "Choose which codename to go on with." in asked.content.decode()
+    assert "This browser follows the letters you handed over" in asked.content.decode()
+    assert Letter.objects.count() == 1
+    second = hand_over(client, viktar, with_codename="mine")
+    assert 'id="codename"' not in second.content.decode()
+    assert "You follow it with the codename of your earlier letters." in second.content.decode()
+    assert Letter.objects.count() == 2
+    assert len({letter.codename_hash for letter in Letter.objects.all()}) == 1
+    from django.test import Client
+
+    elsewhere = Client(HTTP_ACCEPT_LANGUAGE="en")  # the one codename, on another device
+    elsewhere.post("/en/letters/follow/", {"codename": codename})
+    assert elsewhere.get("/en/letters/follow/").content.decode().count("waiting for a volunteer") == 2
 
 
 def test_a_session_planted_in_the_browser_does_not_quietly_follow_the_writers_letter(client, viktar):

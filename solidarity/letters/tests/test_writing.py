@@ -122,6 +122,31 @@ def test_a_postcard_prints_its_picture_page_and_its_back(client, viktar):
     assert "С праздником!" in back
 
 
+def test_a_postcard_too_long_for_the_card_is_refused_before_the_pdf_even_at_the_writers_risk(client, viktar):
+    body = "\n".join(f"Строка {n}: у нас всё хорошо, обнимаю." for n in range(1, 25))
+    for risk in ({}, {"accept_risk": "on"}):
+        refused = post(client, viktar, "pdf", kind="postcard", design="cat", body=body, **risk)
+        assert refused["Content-Type"].startswith("text/html")
+        html = refused.content.decode()
+        assert "The text does not fit on the postcard" in html and "Even at your own risk" in html
+        assert "Строка 24: у нас всё хорошо, обнимаю.</textarea>" in html  # nothing lost
+    as_letter = post(client, viktar, "pdf", kind="letter", body=body)
+    assert as_letter["Content-Type"] == "application/pdf"
+    with pytest.raises(services.MustChange):
+        services.hand_over(person=viktar, body=body, kind="postcard", language="ru", accepted_risk=True)
+    with pytest.raises(services.MustChange):
+        services.hand_over(
+            person=viktar, body="Стоит 100 ₽.", kind="letter", language="ru", accepted_risk=True
+        )
+    assert not Letter.objects.exists()
+
+
+def test_the_address_ends_with_the_country_as_post_from_abroad_reads_it(client, viktar):
+    html = client.get(compose_url(viktar)).content.decode()
+    last_line = viktar.current_facility.postal_address_cyrillic.splitlines()[-1]
+    assert f"{last_line}<br>BELARUS</p>" in html
+
+
 def test_hand_over_shows_a_codename_once_and_the_writer_follows_the_letter(client, viktar, volunteer):
     response = hand_over(client, viktar)
     codename = codename_in(response.content.decode())
@@ -163,7 +188,7 @@ def test_a_writer_who_knows_the_risk_hands_over_a_marked_letter_and_volunteers_s
     assert 'id="codename"' in response.content.decode()
     letter = Letter.objects.get()
     assert letter.body == body and letter.risk_accepted
-    clean = hand_over(client, viktar)
+    clean = hand_over(client, viktar, with_codename="new")
     assert 'id="codename"' in clean.content.decode()
     assert not Letter.objects.exclude(pk=letter.pk).get().risk_accepted
 
@@ -171,7 +196,7 @@ def test_a_writer_who_knows_the_risk_hands_over_a_marked_letter_and_volunteers_s
 def test_the_service_refuses_a_marked_letter_unless_the_risk_is_accepted(viktar):
     with pytest.raises(services.Flagged) as refused:
         services.hand_over(person=viktar, body="Привет из СИЗО", kind="letter", language="ru")
-    assert "abbreviation" in {finding.rule for finding in refused.value.result.findings}
+    assert {finding.rule for finding in refused.value.result.findings} == {"case"}
     assert not Letter.objects.exists()
     letter, _codename = services.hand_over(
         person=viktar, body="Привет из СИЗО", kind="letter", language="ru", accepted_risk=True
@@ -406,7 +431,7 @@ def test_a_reply_file_goes_with_its_letter_however_the_letter_goes(
 def test_letters_handed_over_and_codenames_tried_are_limited_per_client(client, viktar, settings):
     settings.LETTERS_LIMIT_PER_HOUR = 1
     codename = codename_in(hand_over(client, viktar).content.decode())
-    refused = hand_over(client, viktar)
+    refused = hand_over(client, viktar, with_codename="mine")
     assert "Too many letters from here." in refused.content.decode()
     assert "У нас выпал первый снег" in refused.content.decode()  # the letter is still there
     assert Letter.objects.count() == 1

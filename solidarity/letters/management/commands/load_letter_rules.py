@@ -5,7 +5,10 @@ from solidarity.letters.services import load_rules
 
 
 class Command(BaseCommand):
-    help = "Loads a country's letter rules from its data file, unless staff already keep rules for it."
+    help = (
+        "Loads a country's letter rules from its data file; rules staff have edited are kept "
+        "(use --replace), rules loaded from an older file are brought up to date."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("country", nargs="?", default=settings.COUNTRY)
@@ -16,4 +19,6 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(f"{country.upper()}: {created} rules loaded.")
         else:
-            self.stdout.write(f"{country.upper()}: rules kept as they are (use --replace to reload them).")
+            self.stdout.write(
+                f"{country.upper()}: rules kept (unchanged, or edited by staff: --replace reloads them)."
+            )

@@ -10,6 +10,7 @@
   const textarea = form.querySelector("textarea[name=body]");
   const panel = document.getElementById("checker");
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+  const wholeText = ["language", "length"]; // as the server's WHOLE_TEXT_RULES: listed, not marked
   let timer = null;
   let asked = 0;
 
@@ -29,7 +30,7 @@
     panel.replaceChildren();
     const summary = element("p", "checker-summary " + (result.ok ? "is-ok" : "has-findings"), result.summary);
     summary.dataset.summary = "";
-    summary.append(" ", element("span", "muted", result.count));
+    summary.append(" ", element("span", "muted checker-count", result.counted));
     panel.append(summary);
     if (result.ok) {
       return;
@@ -53,7 +54,7 @@
     marked.dataset.marked = "";
     let position = 0;
     result.findings
-      .filter((f) => f.end > f.start && f.rule !== "language" && f.rule !== "length")
+      .filter((f) => f.end > f.start && !wholeText.includes(f.rule))
       .sort((a, b) => a.start - b.start)
       .forEach((finding) => {
         const start = Math.max(finding.start, position);
@@ -82,10 +83,8 @@
       if (!response.ok || number !== asked) {
         return; // a newer check is on its way, or the button still works
       }
-      const data = await response.json();
-      data.summary = data.ok ? panel.dataset.ok : panel.dataset.found.replace("{n}", data.findings.length);
-      data.count = panel.dataset.count.replace("{count}", data.characters).replace("{max}", data.max_characters);
-      show(data, text);
+      // The sentences come from the server, in the page's language and its plural forms.
+      show(await response.json(), text);
     } catch (error) {
       // Offline or refused: the "Check the letter" button remains.
     }
