@@ -78,13 +78,33 @@ WORD_FORM_ENDINGS = frozenset(
     .replace("|", "").split()
 ) | {""}  # fmt: skip
 MIN_SURNAME_STEM = 4
+MIN_NAME_STEM = 3  # shorter surnames (Жук, Ус) are found beside a first name only
+MIN_UNMISTAKABLE_STEM = 6
+SURNAME_SUFFIXES = ("ск", "цк", "ов", "ев", "ав", "ин", "ын", "ич", "іч", "енк", "анк", "юк", "чык", "чик")
+FIRST_NAME_ENDINGS = frozenset("аяеіиыоуюйь")
+# Everyday forms of first names, with the full names they stand for.
+DIMINUTIVES = {
+    "Оля": ("Ольга", "Вольга"), "Дима": ("Дмитрий",), "Дзіма": ("Дзмітрый",), "Паша": ("Павел",),
+    "Лена": ("Елена", "Алена"), "Света": ("Светлана",), "Свята": ("Святлана",), "Андрюша": ("Андрей",),
+    "Маша": ("Мария",), "Марыся": ("Марыя",), "Саша": ("Александр", "Аляксандр", "Александра"),
+    "Ира": ("Ирина",), "Іра": ("Ірына",), "Таня": ("Татьяна", "Таццяна"), "Игорек": ("Игорь",),
+    "Коля": ("Николай", "Мікалай"), "Витя": ("Виктор",), "Віця": ("Віктар",),
+    "Серёжа": ("Сергей", "Сяргей"), "Миша": ("Михаил",), "Міша": ("Міхаіл",),
+}  # fmt: skip
+NOT_A_NAME_AFTER = ("дед", "дзед", "дзядуля", "дедушка")
+# A last line with one of these signs the letter: the names in it are the writer's and their family's.
+SIGNATURE_WORDS = frozenset((
+    "семья", "сям'я", "ваши", "ваша", "ваш", "вашы", "твои", "твоя", "твой", "твае", "твая",
+    "обнимаем", "абдымаем", "обнимаю", "абдымаю", "целуем", "цалуем", "любим", "любім",
+))  # fmt: skip
+SIGNATURE_OPENINGS = ("с любовью", "з любоўю", "от ", "ад ")
 # Findings about the text as a whole: listed, but not marked inside it.
 WHOLE_TEXT_RULES = frozenset({"language", "length"})
 # What cannot be printed as written: no accepted risk lets it through.
 MUST_CHANGE = frozenset({"character", "fit"})
 # Of two findings on the same span, the one said first is kept: the more telling.
 SPECIFICITY = (
-    "link", "official", "prisoner_name", "politics", "war", "case", "abbreviation", "emoji",
+    "link", "official", "prisoner_name", "politics", "allusion", "war", "case", "abbreviation", "emoji",
     "latin", "character",
 )  # fmt: skip
 
@@ -110,6 +130,10 @@ MESSAGES = {
     "politics": (
         gettext_lazy("Politics: a letter that touches it is destroyed."),
         gettext_lazy("Leave politics out. Write about everyday life, books, nature, memories."),
+    ),
+    "allusion": (
+        gettext_lazy("A hint at politics: censors know its colours, dates and sayings, and destroy it."),
+        gettext_lazy("Leave the hint out; tell of the everyday instead."),
     ),
     "war": (
         gettext_lazy("The war: letters that mention it do not arrive."),
@@ -323,15 +347,40 @@ def _language(text: str) -> tuple[str | None, list[Finding]]:
 @dataclass(frozen=True)
 class _NameIndex:
     by_stem: dict[str, frozenset[int]]
-    first_names: dict[int, frozenset[str]]
+    first_names: dict[int, frozenset[str]]  # their stems (`_first_name_stem`)
 
 
 def surname_stem(surname: str) -> str:
-    word = fold(surname).lower()
+    word = _name_form(fold(surname).lower())
     for ending in SURNAME_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= MIN_SURNAME_STEM:
             return word[: -len(ending)]
     return word
+
+
+def _name_form(word: str) -> str:
+    """A Belarusian surname in -аў/-оў/-ёў declines with в (Белавусаў, Белавусава): one stem."""
+    return word[:-1] + "в" if word.endswith("ў") else word
+
+
+def _first_name_stem(name: str) -> str:
+    """A first name less its case ending: Святлана, Святлане and Святланы alike."""
+    return name[:-1] if len(name) > 2 and name[-1] in FIRST_NAME_ENDINGS else name
+
+
+@cache
+def _full_first_names() -> dict[str, frozenset[str]]:
+    """`DIMINUTIVES` as stems: the everyday form's to the full names'."""
+    return {
+        _first_name_stem(fold(short).lower()): frozenset(_first_name_stem(fold(f).lower()) for f in full)
+        for short, full in DIMINUTIVES.items()
+    }
+
+
+def _unmistakable(stem: str) -> bool:
+    """A surname no everyday word shares: long, with a surname's own suffix (Лисовск-, Белавусав-).
+    Short or plain ones (Мороз, Жук, Новик) are words too: they count only beside a first name."""
+    return len(stem) >= MIN_UNMISTAKABLE_STEM and stem.endswith(SURNAME_SUFFIXES)
 
 
 @lru_cache(maxsize=2)
@@ -348,9 +397,9 @@ def _name_index(_registry_version: str) -> _NameIndex:
         last_ru, last_be, first_ru, first_be = names
         for surname in {last_ru, last_be} - {None, ""}:
             stem = surname_stem(surname)
-            if len(stem) >= MIN_SURNAME_STEM:
+            if len(stem) >= MIN_NAME_STEM:
                 by_stem.setdefault(stem, set()).add(pk)
-        first_names[pk] = frozenset(fold(n).lower() for n in (first_ru, first_be) if n)
+        first_names[pk] = frozenset(_first_name_stem(fold(n).lower()) for n in (first_ru, first_be) if n)
     return _NameIndex({stem: frozenset(ids) for stem, ids in by_stem.items()}, first_names)
 
 
@@ -359,16 +408,26 @@ def _prisoner_names(folded: str, text: str, addressee_id: int | None) -> list[Fi
     if not index.by_stem:
         return []
     findings = []
+    signature = _signature_start(folded)
     words = list(CAPITALISED_WORD.finditer(folded))
     for position, match in enumerate(words):
+        if match.start() >= signature:
+            break  # the writer's own name and their family's ("Обнимаем, Ковалёвы")
         word = match.group().lower()
-        people = _people_named(word, index) - {addressee_id}
+        stem, people = _people_named(word, index)
+        people -= {addressee_id}
         if not people:
             continue
         before = folded[: match.start()].rstrip()
-        if not before or before[-1] in SENTENCE_END:
-            # A capital at a sentence's start may be any word ("Мороз сегодня..."): only with a first name.
-            neighbours = {w.group().lower() for w in words[max(0, position - 1) : position + 2]}
+        if before.lower().endswith(NOT_A_NAME_AFTER):
+            continue  # Дед Мороз
+        if not _unmistakable(stem):
+            # A plain surname is a word too ("Мороз сегодня...", "Жук", "Новик"): it counts beside
+            # a first name, in any case form or as a diminutive ("Оли Шелег", "Дзіма Мароз").
+            neighbours = {
+                _first_name_stem(w.group().lower()) for w in words[max(0, position - 1) : position + 2]
+            }
+            neighbours |= {full for n in neighbours for full in _full_first_names().get(n, ())}
             if not any(index.first_names.get(pk, frozenset()) & neighbours for pk in people):
                 continue
         findings.append(
@@ -377,12 +436,27 @@ def _prisoner_names(folded: str, text: str, addressee_id: int | None) -> list[Fi
     return findings
 
 
-def _people_named(word: str, index: _NameIndex) -> frozenset[int]:
+def _signature_start(folded: str) -> int:
+    """Where the writer's signature begins: the last line, when it signs (a word such as
+    "обнимаем", "семья", "ваши") or is names alone; the end of the text otherwise."""
+    lines = folded.rstrip().rsplit("\n", 1)
+    if len(lines) < 2:
+        return len(folded)
+    last = lines[1]
+    words = re.findall(r"[^\W\d_][\w'-]*", last.lower())
+    names_only = words and all(w[0].isupper() for w in re.findall(r"[^\W\d_][\w'-]*", last))
+    if names_only or SIGNATURE_WORDS & set(words) or last.lower().lstrip().startswith(SIGNATURE_OPENINGS):
+        return len(lines[0]) + 1
+    return len(folded)
+
+
+def _people_named(word: str, index: _NameIndex) -> tuple[str, frozenset[int]]:
+    word = _name_form(word)
     for cut in range(0, 4):
         stem, ending = (word[:-cut], word[-cut:]) if cut else (word, "")
         if ending in WORD_FORM_ENDINGS and stem in index.by_stem:
-            return index.by_stem[stem]
-    return frozenset()
+            return stem, index.by_stem[stem]
+    return "", frozenset()
 
 
 def explain(result: Result) -> str:

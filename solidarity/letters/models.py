@@ -103,6 +103,7 @@ class Rule(models.Model):
 
     class Category(models.TextChoices):
         POLITICS = "politics", _("politics")
+        ALLUSION = "allusion", _("hints at politics")
         WAR = "war", _("the war")
         CASE = "case", _("the case or the trial")
         OFFICIAL = "official", _("officials")

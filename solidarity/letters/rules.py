@@ -23,11 +23,18 @@ class RuleError(ValueError):
 
 
 def fold(text: str) -> str:
-    """Spellings the censor reads alike, made alike character for character (offsets are kept)."""
-    return text.translate(_FOLD)
+    """Spellings the censor reads alike, made alike character for character (offsets are kept):
+    ё as е, the apostrophes, and a word's first ў as у (Belarusian writes "у" as "ў" after a vowel:
+    "сям'ю ўцекачоў" is the word "уцекачы")."""
+    return _WORD_INITIAL_U_SHORT.sub(_u, text.translate(_FOLD))
 
 
 _FOLD = str.maketrans({"ё": "е", "Ё": "Е", "’": "'", "ʼ": "'", "‘": "'"})
+_WORD_INITIAL_U_SHORT = re.compile(r"(?<!\w)[ўЎ]")
+
+
+def _u(match: re.Match) -> str:
+    return "у" if match.group() == "ў" else "У"
 
 
 def compile_term(term: str) -> str:

@@ -261,6 +261,7 @@ def test_an_applying_whose_worker_died_goes_back_to_review_with_its_decisions_an
     client.post(f"/admin/imports/importbatch/{batch.pk}/resume/")
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.READY and not Person.objects.exists()
+    assert batch.attempt == 2  # a new attempt: the dead worker's is over
     assert set(batch.rows.filter(kind="new").values_list("decision", flat=True)) == {"accepted"}
     # The attempt the dead worker was given is over: were it to run now, it would write nothing.
     services.apply_in_background(batch_id=batch.pk, attempt=1, by_id=editor.pk)

@@ -129,7 +129,10 @@ def test_other_prisoners_names_but_not_the_addressees_nor_a_capital_at_a_sentenc
     assert checker.check("Дорогой Виктор Мороз!", addressee=addressee).ok
     # The addressee's surname means frost: at a sentence's start, alone, it is the weather.
     assert checker.check("Мороз сегодня сильный.", addressee=other).ok
-    assert not checker.check("Сегодня сильный Мороз.", addressee=other).ok
+    # A surname that is also a word counts beside a first name only, in any form, as a diminutive too.
+    assert checker.check("Сегодня сильный Мороз.", addressee=other).ok
+    assert not checker.check("Передай привет Виктору Морозу.", addressee=other).ok
+    assert not checker.check("Пришло письмо от Вити Мороза.", addressee=other).ok
 
 
 def test_rules_are_data_that_staff_edit_and_every_process_sees_at_once(rules):
@@ -218,3 +221,57 @@ def test_a_term_that_breaks_when_joined_is_refused_and_never_breaks_the_checker(
     )
     assert rules_of("Кот, пес и слон.") == ["politics"]
     assert "war" in rules_of("Видел новости с фронта.")
+
+
+def test_the_writers_own_signature_is_not_a_prisoners_name(rules):
+    prisoner(first_name_ru="Игорь", last_name_ru="Ковалёв", first_name_be="Ігар", last_name_be="Кавалёў")
+    prisoner(first_name_ru="Ольга", last_name_ru="Шелег", first_name_be="Вольга", last_name_be="Шэлег")
+    for signed in ("С любовью, Ковалёвы", "Ваша сям’я Шэлег", "Обнимаем,\nИгорь Ковалёв"):
+        assert checker.check(f"Дорогой Виктор!\nУ нас всё хорошо, идёт снег.\n{signed}").ok, signed
+    # Named in the letter itself, the same person is found.
+    found = checker.check("Дорогой Виктор!\nПишем и Игорю Ковалёву.\nОбнимаем, Оля")
+    assert [f.fragment for f in found.findings] == ["Ковалёву"]
+
+
+def test_a_surname_is_found_in_its_belarusian_forms_and_as_a_diminutive_beside_it(rules):
+    prisoner(first_name_ru="Павел", last_name_ru="Белоусов", first_name_be="Павел", last_name_be="Белавусаў")
+    prisoner(first_name_ru="Ольга", last_name_ru="Шелег", first_name_be="Вольга", last_name_be="Шэлег")
+    assert rules_of("Ад Белавусава даўно няма лістоў.") == ["prisoner_name"]
+    assert rules_of("Пришло письмо от Оли Шелег.") == ["prisoner_name"]
+    assert rules_of("Приехал дядя Шелег с дачи.") == []  # a plain surname alone is not enough
+
+
+def test_father_frost_and_a_word_initial_u_short(rules):
+    prisoner(first_name_ru="Дмитрий", last_name_ru="Мороз", first_name_be="Дзмітрый", last_name_be="Мароз")
+    assert checker.check("Я хаджу ў школу як Дзед Мароз, Дзіма.").ok
+    # "ў" after a vowel is the same word as "у": the war's refugees are found either way.
+    assert rules_of("У наш пад’езд засялілі сям’ю ўцекачоў.") == ["war"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Связала тебе носки, белые с красной полоской посередине.",
+        "Очень скучаю по нашим воскресным прогулкам.",
+        "Вчера пересматривала фотографии того августа.",
+        "Праўда заўсёды бярэ сваё, і наш час яшчэ прыйдзе.",
+        "Кажется, вся страна проснулась.",
+    ],
+)
+def test_allusions_are_found_with_their_reason(rules, text):
+    result = checker.check(text)
+    assert [f.rule for f in result.findings] == ["allusion"]
+    assert "hint" in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "У нас шмат снегу, і дзеці рады.",
+        "Вот и наше время обеда, пойду готовить.",
+        "Дорогая, правда ли, что у вас тепло?",
+        "Бабушка связала шарф, белый в красный горошек.",
+    ],
+)
+def test_everyday_words_near_an_allusion_are_not_one(rules, text):
+    assert checker.check(text).ok, checker.check(text).findings

@@ -1,6 +1,15 @@
-"""The checker measured on a corpus of 124 letters written independently of its rules: half
-clean (with the near-misses real letters have: судьба, посуда, партия в шахматы...), half with
-the problems censors destroy letters for. Run with -s to see the rates."""
+"""The checker measured on corpora of letters written independently of its rules: half clean
+(with the near-misses real letters have: судьба, посуда, партия в шахматы, a family signing with a
+prisoner's surname...), half with the problems censors destroy letters for.
+
+- `corpus.json`: 124 letters, the first corpus.
+- `corpus-blind-1.json`: 80 letters written blind (by a writer who saw neither the rules nor the
+  first corpus, briefed only with the censors' practice as human-rights groups describe it);
+  measured before any rule learned from it (its "about" gives that first figure), then learned from.
+- `corpus-blind-2.json`: 80 more written the same way, measured only after the rules had learned
+  from the others: the checker's figure on letters it was not written for.
+
+Run with -s to see the rates per corpus and per category."""
 
 import json
 from pathlib import Path
@@ -10,7 +19,7 @@ import pytest
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.letters import checker
 
-CORPUS = json.loads((Path(__file__).parent / "corpus.json").read_text(encoding="utf-8"))
+CORPORA = ["corpus.json", "corpus-blind-1.json", "corpus-blind-2.json"]
 MIN_PROBLEMS_FLAGGED = 0.95
 MAX_CLEAN_FLAGGED = 0.05
 
@@ -25,14 +34,16 @@ def _person(names: dict):
 
 
 @pytest.mark.django_db
-def test_the_checker_flags_problem_letters_and_passes_clean_ones(rules):
-    addressee = _person(CORPUS["recipient"])
-    for names in CORPUS["registry"]:
+@pytest.mark.parametrize("name", [n for n in CORPORA if (Path(__file__).parent / n).exists()])
+def test_the_checker_flags_problem_letters_and_passes_clean_ones(rules, name):
+    corpus = json.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))
+    addressee = _person(corpus["recipient"])
+    for names in corpus["registry"]:
         _person(names)
-    letters = CORPUS["letters"]
+    letters = corpus["letters"]
     clean = [letter for letter in letters if letter["clean"]]
     problems = [letter for letter in letters if not letter["clean"]]
-    assert len(letters) >= 100 and len(clean) >= 50 and len(problems) >= 50
+    assert len(letters) >= 80 and len(clean) >= 40 and len(problems) >= 40
 
     found = {letter["id"]: checker.check(letter["text"], addressee=addressee) for letter in letters}
     wrongly_flagged = [letter["id"] for letter in clean if not found[letter["id"]].ok]
@@ -40,13 +51,13 @@ def test_the_checker_flags_problem_letters_and_passes_clean_ones(rules):
     flagged_rate = 1 - len(missed) / len(problems)
     clean_rate = len(wrongly_flagged) / len(clean)
 
-    # Per category: was the letter's own problem among the findings?
+    # Per category: was the letter flagged, and was its own problem among the findings?
     categories: dict[str, list[bool]] = {}
     for letter in problems:
         rules_found = {f.rule for f in found[letter["id"]].findings}
         for problem in letter["problems"]:
             categories.setdefault(problem, []).append(problem in rules_found)
-    print(f"\nLetter checker on {len(letters)} letters ({len(problems)} with problems, {len(clean)} clean):")
+    print(f"\n{name}: {len(letters)} letters ({len(problems)} with problems, {len(clean)} clean)")
     print(f"  problem letters flagged: {flagged_rate:.1%} (missed: {', '.join(missed) or 'none'})")
     print(f"  clean letters flagged:   {clean_rate:.1%} ({', '.join(wrongly_flagged) or 'none'})")
     for category, hits in sorted(categories.items()):
