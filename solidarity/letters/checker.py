@@ -97,7 +97,7 @@ SIGNATURE_WORDS = frozenset((
     "семья", "сям'я", "ваши", "ваша", "ваш", "вашы", "твои", "твоя", "твой", "твае", "твая",
     "обнимаем", "абдымаем", "обнимаю", "абдымаю", "целуем", "цалуем", "любим", "любім",
 ))  # fmt: skip
-SIGNATURE_OPENINGS = ("с любовью", "з любоўю", "от ", "ад ")
+SIGNATURE_OPENINGS = ("с любовью", "з любоўю")
 # Findings about the text as a whole: listed, but not marked inside it.
 WHOLE_TEXT_RULES = frozenset({"language", "length"})
 # What cannot be printed as written: no accepted risk lets it through.

@@ -217,3 +217,17 @@ def test_the_review_speaks_the_editors_language_with_field_labels_and_person_ids
     assert f"№ {lapatsin.pk}</a><br><span" in page and "viasna:1</span>" in page
     for raw in ("birth_date", "term_months", "<strong>1</strong> changed"):
         assert raw not in page
+
+
+@pytest.mark.django_db
+def test_a_rejected_record_shows_why_in_the_review(verified_client, editor, country):
+    from .test_list_quirks import QUIRKS
+
+    client = verified_client(editor)
+    upload(client, QUIRKS.read_bytes(), "quirks.json")
+    batch = ImportBatch.objects.get()
+    rejected = batch.rows.filter(kind="rejected")
+    assert rejected.count() == 2
+    assert all(row.details and row.details[0] for row in rejected)  # the reason, not an empty change
+    page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
+    assert "appears twice in the file" in page

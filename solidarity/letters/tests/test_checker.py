@@ -237,6 +237,7 @@ def test_a_surname_is_found_in_its_belarusian_forms_and_as_a_diminutive_beside_i
     prisoner(first_name_ru="Павел", last_name_ru="Белоусов", first_name_be="Павел", last_name_be="Белавусаў")
     prisoner(first_name_ru="Ольга", last_name_ru="Шелег", first_name_be="Вольга", last_name_be="Шэлег")
     assert rules_of("Ад Белавусава даўно няма лістоў.") == ["prisoner_name"]
+    assert rules_of("Прывітанне!\nАд Белавусава даўно няма лістоў.") == ["prisoner_name"]  # a last line
     assert rules_of("Пришло письмо от Оли Шелег.") == ["prisoner_name"]
     assert rules_of("Приехал дядя Шелег с дачи.") == []  # a plain surname alone is not enough
 
