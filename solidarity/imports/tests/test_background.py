@@ -202,11 +202,13 @@ def test_accept_all_on_a_large_batch_is_one_entry_in_the_history_and_applies_in_
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, SAMPLE.read_bytes(), "viasna.json")
     batch = ImportBatch.objects.get()
+    read_as = batch.attempt
     with django_capture_on_commit_callbacks(execute=False) as queued:
         response = client.post(change_page(batch), review(batch, accept_all="1"))
     assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.state == ImportBatch.State.APPLYING and not Person.objects.exists()
+    assert batch.attempt == read_as + 1  # applying is an attempt of its own
     page = client.get(change_page(batch)).content.decode()
     assert "0% applied; this page refreshes itself." in page and 'http-equiv="refresh"' in page
 

@@ -231,3 +231,13 @@ def test_a_rejected_record_shows_why_in_the_review(verified_client, editor, coun
     assert all(row.details and row.details[0] for row in rejected)  # the reason, not an empty change
     page = client.get(f"/admin/imports/importbatch/{batch.pk}/change/").content.decode()
     assert "appears twice in the file" in page
+
+
+@pytest.mark.django_db
+def test_records_that_change_nothing_are_counted_not_kept_for_review(verified_client, editor, country):
+    run(SAMPLE)
+    client = verified_client(editor)
+    upload(client, SAMPLE.read_bytes(), "again.json")
+    batch = ImportBatch.objects.get()
+    assert batch.summary["unchanged"] == 49 and batch.summary["new"] == 0
+    assert not batch.rows.filter(kind="unchanged").exists()
