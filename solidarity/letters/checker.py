@@ -443,9 +443,10 @@ def _signature_start(folded: str) -> int:
     if len(lines) < 2:
         return len(folded)
     last = lines[1]
-    words = re.findall(r"[^\W\d_][\w'-]*", last.lower())
-    names_only = words and all(w[0].isupper() for w in re.findall(r"[^\W\d_][\w'-]*", last))
-    if names_only or SIGNATURE_WORDS & set(words) or last.lower().lstrip().startswith(SIGNATURE_OPENINGS):
+    words = re.findall(r"[^\W\d_][\w'-]*", last)
+    names_only = bool(words) and all(word[0].isupper() for word in words)
+    signs = SIGNATURE_WORDS & {word.lower() for word in words}
+    if names_only or signs or last.lower().lstrip().startswith(SIGNATURE_OPENINGS):
         return len(lines[0]) + 1
     return len(folded)
 

@@ -65,8 +65,8 @@ class Flagged(LetterError):
     """The checker marked something in a letter handed over: the writer sees what (`result`), and
     may hand it over knowing the risk."""
 
-    def __init__(self, result: checker.Result):
-        super().__init__(_("Change what is marked first, or tick “even so” if you know the risk."))
+    def __init__(self, result: checker.Result, message: str = ""):
+        super().__init__(message or _("Change what is marked first, or tick “even so” if you know the risk."))
         self.result = result
 
 
@@ -76,12 +76,7 @@ class MustChange(Flagged):
 
     def __init__(self, result: checker.Result):
         problems = [f"{f.message} {f.fix}" for f in {f.rule: f for f in result.must_change}.values()]
-        LetterError.__init__(self, " ".join([*problems, _("Even at your own risk it cannot go as it is.")]))
-        self.result = result
-
-    @property
-    def message(self) -> str:
-        return str(self)
+        super().__init__(result, " ".join([*problems, _("Even at your own risk it cannot go as it is.")]))
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
     elif sending and person.current_facility_id is None:
         error = _("We do not know where this person is held, so there is no address to write to yet.")
     elif sending and result.must_change:
-        error = services.MustChange(result).message
+        error = str(services.MustChange(result))
     elif sending and not (result.ok or data["accept_risk"]):
         error = _("Change what is marked first, or tick “even so” if you know the risk.")
     elif action == ComposeForm.PDF:
