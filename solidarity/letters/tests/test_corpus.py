@@ -10,6 +10,8 @@ prisoner's surname...), half with the problems censors destroy letters for.
   rules had learned from the first two (its "about" gives that figure), then learned from.
 - `corpus-blind-3.json`: 80 more, measured only after the rules had learned from all the others:
   the checker's figure on letters it was not written for.
+- `corpus-blind-4.json`: 80 more by a fourth writer, measured once with the same rules as the third
+  and never learned from: a second such figure.
 
 Run with -s to see the rates per corpus and per category."""
 
@@ -21,12 +23,18 @@ import pytest
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.letters import checker
 
-CORPORA = ["corpus.json", "corpus-blind-1.json", "corpus-blind-2.json", "corpus-blind-3.json"]
+CORPORA = [
+    "corpus.json",
+    "corpus-blind-1.json",
+    "corpus-blind-2.json",
+    "corpus-blind-3.json",
+    "corpus-blind-4.json",
+]
 MIN_PROBLEMS_FLAGGED = 0.95
 MAX_CLEAN_FLAGGED = 0.05
 # The corpus measured last, before any rule learned from it, stands below the goal (issue 21): the
 # checker may not fall below where it stood when it was measured.
-MEASURED_SHORT = {"corpus-blind-3.json": (0.825, 0.0)}
+MEASURED_SHORT = {"corpus-blind-3.json": (0.825, 0.0), "corpus-blind-4.json": (0.875, 0.025)}
 
 
 def _person(names: dict):
