@@ -4,8 +4,7 @@ and needs no cookie and no JavaScript."""
 import datetime
 
 from django import forms
-from django.db.models import F, IntegerField, QuerySet, Value
-from django.db.models.functions import ExtractDay, ExtractMonth
+from django.db.models import F, Func, IntegerField, QuerySet
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -18,6 +17,7 @@ from solidarity.registry.models import Article, Facility, Interest, Person, Regi
 from solidarity.registry.snapshot import article_id
 
 from . import search
+from .listing import AmongIds
 
 # A name query ranks at most this many people: enough for any real search, bounded for the database.
 SEARCH_LIMIT = 1000
@@ -178,7 +178,7 @@ class PeopleFilter(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         if data.get("q"):
             ranked = [hit.pk for hit in search.search_people(data["q"], limit=SEARCH_LIMIT)]
-            return people.filter(pk__in=ranked), ranked
+            return (people.filter(AmongIds("pk", ranked)) if ranked else people.none()), ranked
         sort = data.get("sort") or "newest"
         if sort == "name":
             return people.order_by("last_name", "first_name", "pk"), None
@@ -203,12 +203,26 @@ def month_day_keys(today: datetime.date, days: int) -> list[int]:
     return keys
 
 
+class MonthDay(Func):
+    """A date's month and day as one number, MMDD, in the database's own functions: Django's
+    ExtractMonth on SQLite calls back into Python for every row (a third of the birthdays page)."""
+
+    template = (
+        "CAST(EXTRACT(MONTH FROM %(expressions)s) * 100 + EXTRACT(DAY FROM %(expressions)s) AS integer)"
+    )
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite keeps a date as its ISO text, YYYY-MM-DD.
+        template = "CAST(substr(%(expressions)s, 6, 2) || substr(%(expressions)s, 9, 2) AS integer)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def birthdays_within(people: QuerySet, today: datetime.date, days: int) -> QuerySet:
     """Those whose birthday falls from `today` to `today` + `days`."""
-    return people.annotate(
-        birthday_key=ExtractMonth("birth_date") * Value(100, output_field=IntegerField())
-        + ExtractDay("birth_date")
-    ).filter(birthday_key__in=month_day_keys(today, days))
+    return people.annotate(birthday_key=MonthDay("birth_date")).filter(
+        birthday_key__in=month_day_keys(today, days)
+    )
 
 
 def birthdays_in_time_for_the_post(people: QuerySet, today: datetime.date, days: int) -> QuerySet:

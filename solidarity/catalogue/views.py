@@ -6,10 +6,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from solidarity.core import plugins
+from solidarity.core.page_cache import kept_fragment
 from solidarity.core.pages import public_page
 from solidarity.core.spreadsheets import spreadsheet_safe
 from solidarity.registry.country import post_days
@@ -35,31 +38,44 @@ PAGE_SIZE = 50
 ROUTINE_KINDS = [EventKind.CHARGED, EventKind.INCOMMUNICADO]
 
 
+# A part of a page kept whole lives as long as the day and the versions of what it shows (all in
+# its key); the bound is only for a cache that never saw a change.
+KEPT_SECONDS = 24 * 3600
+
+
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    published = Person.objects.published()
-    recent = (
-        Event.objects.exclude(kind__in=ROUTINE_KINDS)
-        .filter(person__is_published=True, date__lte=timezone.localdate())
-        .select_related("person", "facility")
-        .order_by("-date", "-id")[:10]
-    )
-    cards = [
-        {"title": card.title, "text": card.text, "url": reverse(card.url_name)} for card in plugins.help_cards
-    ]
-    return render(
-        request,
-        "catalogue/home.html",
-        {
-            "prisoner_count": published.filter(status=Status.POLITICAL_PRISONER).count(),
-            "women_count": published.filter(
-                status=Status.POLITICAL_PRISONER, gender=Person.Gender.FEMALE
-            ).count(),
-            "as_of": timezone.localdate(),
-            "recent_events": recent,
-            "help_cards": cards,
-        },
-    )
+    """The count, the ways to help and the news: made once per language, day and registry version
+    (it shows no friend count), whatever the address's query says."""
+
+    def content() -> str:
+        published = Person.objects.published()
+        held = published.filter(status=Status.POLITICAL_PRISONER)
+        recent = (
+            Event.objects.exclude(kind__in=ROUTINE_KINDS)
+            .filter(person__is_published=True, date__lte=timezone.localdate())
+            .select_related("person", "facility")
+            .order_by("-date", "-id")[:10]
+        )
+        cards = [
+            {"title": card.title, "text": card.text, "url": reverse(card.url_name)}
+            for card in plugins.help_cards
+        ]
+        return render_to_string(
+            "catalogue/_home.html",
+            {
+                "prisoner_count": held.count(),
+                "women_count": held.filter(gender=Person.Gender.FEMALE).count(),
+                "as_of": timezone.localdate(),
+                "recent_events": recent,
+                "help_cards": cards,
+                "source_name": settings.REGISTRY_SOURCE_NAME,
+                "source_url": settings.REGISTRY_SOURCE_URL,
+            },
+        )
+
+    page = kept_fragment("home", content, KEPT_SECONDS)
+    return render(request, "catalogue/home.html", {"content": mark_safe(page)})  # noqa: S308 (our template)
 
 
 @public_page
@@ -137,9 +153,25 @@ def _sections(person: Person, today: datetime.date) -> list[tuple[str, dict]]:
 
 @public_page
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    context = _profile_context(_person_with_record(pk))
-    context["sections"] = _sections(context["person"], context["today"])
-    return render(request, "catalogue/person_detail.html", context)
+    """The profile: its record (the person, the sentence, the timeline and what the apps add) is
+    made once per language, day, versions and friend count, so that a miss of the page cache costs
+    one small query instead of nine."""
+    person = get_object_or_404(Person.objects.published().values_list("friend_count", named=True), pk=pk)
+
+    def record() -> dict:
+        context = _profile_context(_person_with_record(pk))
+        context["sections"] = _sections(context["person"], context["today"])
+        return {
+            "title": context["person"].full_name,
+            "html": render_to_string("catalogue/_profile.html", context),
+        }
+
+    made = kept_fragment(f"profile:{pk}:{person.friend_count}", record, KEPT_SECONDS)
+    return render(
+        request,
+        "catalogue/person_detail.html",
+        {"title": made["title"], "record": mark_safe(made["html"])},  # noqa: S308 (our own template)
+    )
 
 
 @public_page

@@ -11,7 +11,9 @@ cookie is never kept. The keys hold nothing about the client.
 """
 
 import hashlib
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,9 +31,31 @@ def _versions() -> str:
 def page_key(request: HttpRequest) -> str:
     """Where a page is kept: what it shows, never who asked."""
     what = "\n".join(
-        [request.get_full_path(), get_language() or "", timezone.localdate().isoformat(), _versions()]
+        [
+            # The host too: feeds and printouts give whole addresses, and an onion mirror's
+            # visitors must never be sent links to the open web's host.
+            request.get_host(),
+            request.get_full_path(),
+            get_language() or "",
+            timezone.localdate().isoformat(),
+            _versions(),
+        ]
     )
     return "page:" + hashlib.sha256(what.encode()).hexdigest()
+
+
+def kept_fragment(name: str, make: Callable[[], Any], seconds: int) -> Any:
+    """What `make()` returns, kept in the "fragments" cache under `name` and everything a page's
+    key holds besides its address (the language, the day, the versions of the data pages show):
+    the part of a page that a miss of the page cache (another query string, a visitor with a
+    cookie) need not make again. `name` must say whatever else the value depends on."""
+    what = "\n".join([name, get_language() or "", timezone.localdate().isoformat(), _versions()])
+    key = "fragment:" + hashlib.sha256(what.encode()).hexdigest()
+    value = caches["fragments"].get(key)
+    if value is None:
+        value = make()
+        caches["fragments"].set(key, value, seconds)
+    return value
 
 
 def cacheable_request(request: HttpRequest) -> bool:

@@ -293,6 +293,11 @@ class Person(models.Model):
                 fields=["source_ref"], condition=~Q(source_ref=""), name="unique_person_source_ref"
             ),
         ]
+        indexes = [
+            # The list's default order, newest in custody first, read in index order instead of
+            # sorted per request (SQLite puts NULLs last in a descending index, as the list asks).
+            models.Index(fields=["status", "-imprisoned_since", "-id"], name="person_newest"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 

@@ -1,5 +1,5 @@
-"""Cards and the filter form are made once and kept in the "fragments" cache: what a miss of the
-page cache renders again is only what changed."""
+"""Cards, the filter form and a profile's record are made once and kept in the "fragments" cache:
+what a miss of the page cache renders again is only what changed."""
 
 import datetime
 
@@ -79,3 +79,34 @@ def test_birthday_cards_are_kept_per_day(client, renders, time_machine):
     time_machine.move_to(datetime.datetime(2026, 11, 22, 12, 0))
     assert "turns 46" in client.get("/en/birthdays/").content.decode()
     assert renders["catalogue/_birthday_card.html"] == 2
+
+
+def test_a_profile_missing_the_page_cache_renders_its_record_once_per_language(client, renders):
+    person = prisoner(last_name_en="Kept")
+    assert "Kept" in client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "Kept" in client.get(f"/en/people/{person.pk}/?ref=news").content.decode()
+    assert renders["catalogue/_profile.html"] == 1
+    assert "Timeline" in client.get(f"/en/people/{person.pk}/?ref=news").content.decode()
+    client.get(f"/ru/people/{person.pk}/")
+    assert renders["catalogue/_profile.html"] == 2  # each language has its own record
+
+
+def test_a_profile_changes_as_soon_as_the_person_does_and_shows_the_friend_count_of_the_moment(client):
+    person = prisoner(last_name_en="Before")
+    page = client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "Before" in page.split("<title>")[1].split("</title>")[0]  # the title comes with the record
+    person.last_name_en = "After"
+    person.story_en = "Wrote poems in the pre-trial prison."
+    person.save()
+    page = client.get(f"/en/people/{person.pk}/").content.decode()
+    assert "After" in page and "Before" not in page and "Wrote poems" in page
+    Person.objects.filter(pk=person.pk).update(friend_count=F("friend_count") + 1)  # as befriending does
+    assert "1 friend so far" in client.get(f"/en/people/{person.pk}/?ref=news").content.decode()
+
+
+def test_an_unpublished_or_unknown_profile_is_not_found_even_when_its_record_was_kept(client):
+    person = prisoner()
+    assert client.get(f"/en/people/{person.pk}/").status_code == 200
+    Person.objects.filter(pk=person.pk).update(is_published=False)  # no version bump: the row decides
+    assert client.get(f"/en/people/{person.pk}/?ref=news").status_code == 404
+    assert client.get("/en/people/999999/").status_code == 404

@@ -79,12 +79,12 @@ def test_a_visitor_with_a_cookie_of_ours_never_gets_a_kept_page(visitor, setting
     person = prisoner(first_name_en="Ihar", last_name_en="Losik")
     url = f"/en/people/{person.pk}/"
     visitor.get(url)
-    Person.objects.filter(pk=person.pk).update(last_name_en="Changed-Quietly")  # no signal, no new version
-    assert "Changed-Quietly" not in visitor.get(url).content.decode()  # the kept page
+    Person.objects.filter(pk=person.pk).update(friend_count=7)  # as befriending does: no new version
+    assert "7 friends so far" not in visitor.get(url).content.decode()  # the kept page
     for cookie in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, settings.FRIENDS_REMEMBER_COOKIE):
         signed_in = Client(HTTP_ACCEPT_LANGUAGE="en")
         signed_in.cookies[cookie] = "anything"
-        assert "Changed-Quietly" in signed_in.get(url).content.decode(), cookie
+        assert "7 friends so far" in signed_in.get(url).content.decode(), cookie
 
 
 def test_a_kept_page_keeps_its_own_policy_and_headers(visitor):
@@ -118,3 +118,13 @@ def test_the_keys_name_nothing_about_the_client(visitor):
     assert keys
     for key in keys:
         assert "203.0.113.9" not in key and "Visitor" not in key and "people" not in key
+
+
+def test_each_host_the_site_answers_on_has_its_own_kept_pages(settings):
+    settings.ALLOWED_HOSTS = ["open-web.test", "mirror.onion"]
+    person = prisoner()
+    url = f"/en/people/{person.pk}/print/"
+    open_web = Client(HTTP_HOST="open-web.test").get(url).content.decode()
+    onion = Client(HTTP_HOST="mirror.onion").get(url).content.decode()
+    assert "http://open-web.test/" in open_web
+    assert "http://mirror.onion/" in onion and "open-web.test" not in onion

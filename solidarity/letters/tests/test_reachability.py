@@ -29,3 +29,11 @@ def test_only_the_facilitys_report_says_it_is_the_facilitys(viktar):
         facility=viktar.current_facility, status="relatives_only", as_of=DAY, source_citation="Reports"
     )
     assert (reachability_of(viktar).status, reachability_of(viktar).of_facility) == ("relatives_only", True)
+
+
+def test_a_new_report_shows_on_the_profile_at_once_though_its_record_was_kept(client, viktar):
+    profile = f"/en/people/{viktar.pk}/"
+    assert "We have no report yet" in client.get(profile).content.decode()
+    Reachability.objects.create(person=viktar, status="incommunicado", as_of=DAY, source_citation="A call")
+    page = client.get(f"{profile}?ref=news").content.decode()
+    assert "No letters are handed over now" in page and "We have no report yet" not in page
