@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "solidarity.core.middleware.privacy_headers",
     "solidarity.core.middleware.open_api",
+    # Before everything a visitor without cookies need not go through (`core.page_cache`).
+    "solidarity.core.page_cache.serves_kept_pages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "solidarity.core.middleware.VisitorLocaleMiddleware",
     "solidarity.core.middleware.rejects_nul",
@@ -173,8 +175,8 @@ if REDIS_URL:
     CACHES["versions"]["KEY_PREFIX"] += f":{DATA_ID}"
 else:
     # Whole pages and parts of pages have caches of their own, so that a crawler's thousand addresses
-    # cannot push out the statistics or the versions; in the process each is bounded by its number
-    # of entries.
+    # cannot push out the statistics or the versions; in the process each is bounded by the bytes
+    # it holds (megabytes: PAGE_CACHE_MB, FRAGMENT_CACHE_MB), the least recently read going first.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -182,15 +184,15 @@ else:
         },
         "ledger": {"BACKEND": "solidarity.core.cache.LocalLedger", "LOCATION": "ledger"},
         "pages": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "solidarity.core.cache.BoundedLocalCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": env_int("PAGE_CACHE_MB", 24) * 2**20},
         },
-        # Parts of pages (a person's card, the list's filters): about 1.5 KB each.
+        # Parts of pages: a person's card (about 1.5 KB), a profile's record, the home page's content.
         "fragments": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "solidarity.core.cache.BoundedLocalCache",
             "LOCATION": "fragments",
-            "OPTIONS": {"MAX_ENTRIES": env_int("FRAGMENT_CACHE_ENTRIES", 20000)},
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": env_int("FRAGMENT_CACHE_MB", 24) * 2**20},
         },
         # The data's versions (`core.versions`): files, shared by the web server and the worker.
         "versions": {

@@ -40,7 +40,6 @@ ROUTINE_KINDS = [EventKind.CHARGED, EventKind.INCOMMUNICADO]
 
 # A part of a page kept whole lives as long as the day and the versions of what it shows (all in
 # its key); the bound is only for a cache that never saw a change.
-KEPT_SECONDS = 24 * 3600
 
 
 @public_page
@@ -74,7 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    page = kept_fragment("home", content, KEPT_SECONDS)
+    page = kept_fragment("home", content)
     return render(request, "catalogue/home.html", {"content": mark_safe(page)})  # noqa: S308 (our template)
 
 
@@ -166,7 +165,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "html": render_to_string("catalogue/_profile.html", context),
         }
 
-    made = kept_fragment(f"profile:{pk}:{person.friend_count}", record, KEPT_SECONDS)
+    made = kept_fragment(f"profile:{pk}:{person.friend_count}", record)
     return render(
         request,
         "catalogue/person_detail.html",

@@ -21,6 +21,7 @@ import threading
 import time
 from functools import cached_property, wraps
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -262,3 +263,49 @@ class LocalLedger(LocMemCache):
 
     def forgive(self, key: str) -> None:
         self.delete_many([key, f"{key}:wait"])
+
+
+# Bytes held by each named `BoundedLocalCache`, shared like Django's own stores by every thread's
+# instance of it; changed only with the store's lock held.
+_held_bytes: dict[str, list[int]] = {}
+
+
+class BoundedLocalCache(LocMemCache):
+    """Django's in-process cache, bounded by the bytes it holds (OPTIONS "MAX_BYTES") as well as by
+    its number of entries: kept pages weigh from one to sixty kilobytes, so a crawler's thousands
+    of addresses would otherwise hold a hundred megabytes in every process. The least recently
+    read go first. Values are set and deleted, never incremented."""
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 32 * 2**20))
+        self._held = _held_bytes.setdefault(name, [0])
+
+    def held_bytes(self) -> int:
+        return self._held[0]
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        self._delete(key)
+        super()._set(key, value, timeout)
+        self._held[0] += len(value)
+        while self._held[0] > self._max_bytes and len(self._cache) > 1:
+            oldest, pickled = self._cache.popitem()  # the end: the least recently read
+            del self._expire_info[oldest]
+            self._held[0] -= len(pickled)
+
+    def _delete(self, key):
+        pickled = self._cache.get(key)
+        deleted = super()._delete(key)
+        if deleted:
+            self._held[0] -= len(pickled)
+        return deleted
+
+    def _cull(self):
+        super()._cull()
+        self._held[0] = sum(map(len, self._cache.values()))
+
+    def clear(self):
+        with self._lock:
+            self._cache.clear()
+            self._expire_info.clear()
+            self._held[0] = 0

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from . import derived, plugins
+from .middleware import visitor_language
 
 
 def _versions() -> str:
@@ -36,7 +37,8 @@ def page_key(request: HttpRequest) -> str:
             # visitors must never be sent links to the open web's host.
             request.get_host(),
             request.get_full_path(),
-            get_language() or "",
+            # The language the page will be in, as `VisitorLocaleMiddleware` below will choose it.
+            visitor_language(request, check_path=True),
             timezone.localdate().isoformat(),
             _versions(),
         ]
@@ -44,7 +46,12 @@ def page_key(request: HttpRequest) -> str:
     return "page:" + hashlib.sha256(what.encode()).hexdigest()
 
 
-def kept_fragment(name: str, make: Callable[[], Any], seconds: int) -> Any:
+# A fragment's key changes with every version it depends on; the lifetime only lets the day's
+# unused ones go.
+FRAGMENT_SECONDS = 24 * 3600
+
+
+def kept_fragment(name: str, make: Callable[[], Any], seconds: int = FRAGMENT_SECONDS) -> Any:
     """What `make()` returns, kept in the "fragments" cache under `name` and everything a page's
     key holds besides its address (the language, the day, the versions of the data pages show):
     the part of a page that a miss of the page cache (another query string, a visitor with a
@@ -63,24 +70,45 @@ def cacheable_request(request: HttpRequest) -> bool:
 
 
 def cached_page(view):
-    """Keeps the view's successful responses for visitors without cookies (see the module)."""
+    """Marks the view's responses as a public page that `serves_kept_pages` may keep."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.keep_as_page = True
+        return response
+
+    return wrapped
+
+
+def _keepable(response: HttpResponse) -> bool:
+    return (
+        getattr(response, "keep_as_page", False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies  # nothing of a visitor's own, whatever the page
+        and not derived.served_stale()  # shown from an index or facts a moment older than the data
+    )
+
+
+def serves_kept_pages(get_response: Callable[[HttpRequest], HttpResponse]):
+    """Answers a visitor without cookies from the kept page, before the middleware below it (the
+    session, the language, CSRF, the accounts, messages: none of which has anything to do for such
+    a visitor) and the view; keeps the response as that middleware and a `cached_page` view made
+    it, so a kept page has every header a fresh one has. The middleware above it (security,
+    privacy, the API's origins) runs on each response."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
         if not cacheable_request(request):
-            return view(request, *args, **kwargs)
+            return get_response(request)
         key = page_key(request)
         kept = caches["pages"].get(key)
         if kept is not None:
             return kept
         derived.begin_request()
-        response = view(request, *args, **kwargs)
-        if derived.served_stale():  # shown from an index or facts a moment older than the data
-            return response
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            # The response as the view made it, with what its decorators asked of the middleware
-            # (its own Content-Security-Policy, framing): the middleware adds the rest each time.
+        response = get_response(request)
+        if _keepable(response):
             caches["pages"].set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
-    return wrapped
+    return middleware

@@ -9,10 +9,18 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from solidarity.core import plugins
 
         from . import computations, services
         from .api import router
+        from .models import PublishedFigure
+
+        plugins.page_versions.register("stats.figures", services.FIGURES_VERSION)
+        bump = services.FIGURES_VERSION.bump
+        post_save.connect(bump, sender=PublishedFigure, dispatch_uid="figures-save")
+        post_delete.connect(bump, sender=PublishedFigure, dispatch_uid="figures-delete")
 
         plugins.api_routers.register("stats", plugins.ApiRouter("stats", router), order=20)
         plugins.warm_ups.register(

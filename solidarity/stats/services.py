@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import transaction
 
+from solidarity.core.versions import CacheVersion
 from solidarity.registry.country import read_country
 
 from .models import PublishedFigure
+
+# Others' published figures, shown on the statistics page: a change shows there at once.
+FIGURES_VERSION = CacheVersion("stats:figures")
 
 
 @transaction.atomic

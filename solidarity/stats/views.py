@@ -5,13 +5,15 @@ from csp.constants import NONE, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
 
-from solidarity.core.page_cache import cached_page
+from solidarity.core.page_cache import cached_page, kept_fragment
 from solidarity.core.pages import for_every_origin
 from solidarity.core.spreadsheets import spreadsheet_safe
 from solidarity.registry.models import Article, Facility, Region
@@ -106,21 +108,16 @@ def labelled_breakdowns(day: datetime.date) -> dict[str, dict]:
     return charted
 
 
-@public_page
-def statistics(request: HttpRequest) -> HttpResponse:
-    day = _as_of(request)
+def _statistics(day: datetime.date, origin: str) -> str:
     series = computations.daily_series(SERIES_START, day)
-    breakdowns = labelled_breakdowns(day)
     total = computations.breakdowns(day)
-    women = total["gender"].get("female", 0)
-    return render(
-        request,
-        "stats/statistics.html",
+    return render_to_string(
+        "stats/_statistics.html",
         {
             "day": day,
             "is_today": day == timezone.localdate(),
             "total": total["total"],
-            "women": women,
+            "women": total["gender"].get("female", 0),
             "minors": total["age"].get("minors", 0),
             "elderly": total["age"].get("60-69", 0) + total["age"].get("70+", 0),
             "peak": max(series, key=lambda item: item[1]),
@@ -132,12 +129,23 @@ def statistics(request: HttpRequest) -> HttpResponse:
                 (m["month"], m["arrivals"], m["releases"], m["deaths"])
                 for m in computations.monthly_flows(SERIES_START, day)[-24:]
             ],
-            "breakdowns": breakdowns,
+            "breakdowns": labelled_breakdowns(day),
             "figures": PublishedFigure.objects.all(),
             "date_param": "" if day == timezone.localdate() else f"?date={day.isoformat()}",
             "narrow_width": charts.NARROW_WIDTH,
+            "origin": origin,  # of the embed codes: the address this page was asked on
         },
     )
+
+
+@public_page
+def statistics(request: HttpRequest) -> HttpResponse:
+    """The page's content is kept per day shown and address (`kept_fragment`): a miss of the page
+    cache (another query, a visitor with a cookie) only renders the frame around it."""
+    day = _as_of(request)
+    origin = f"{request.scheme}://{request.get_host()}"
+    content = kept_fragment(f"statistics:{day.isoformat()}:{origin}", lambda: _statistics(day, origin))
+    return render(request, "stats/statistics.html", {"content": mark_safe(content)})  # noqa: S308 (our template)
 
 
 def _svg(svg: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from solidarity.core import derived
 from solidarity.core.derived import Derived
-from solidarity.core.page_cache import cached_page, page_key
+from solidarity.core.page_cache import cached_page, page_key, serves_kept_pages
 
 
 class Data:
@@ -79,8 +79,10 @@ def test_the_previous_version_is_served_while_a_newer_one_is_made_and_such_a_pag
     data.version, data.gate = "v2", threading.Event()
 
     @cached_page
-    def view(request):
+    def made(request):
         return HttpResponse(thing.current()["made from"])
+
+    view = serves_kept_pages(made)  # as the middleware serves the page
 
     request = RequestFactory().get("/en/thing/")
     # Served while the making is held at its gate: the page did not wait for it.

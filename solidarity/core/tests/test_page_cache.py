@@ -101,6 +101,18 @@ def test_a_kept_page_keeps_its_own_policy_and_headers(visitor):
     assert "X-Frame-Options" not in embed and "frame-ancestors *" in embed["Content-Security-Policy"]
 
 
+def test_a_kept_page_has_every_header_the_middleware_gave_it_fresh(visitor):
+    """Kept pages are answered before most of the middleware: what it added is kept with them."""
+    prisoner()
+    for url in ("/api/v1/people", "/en/changes.atom", "/en/people/"):
+        fresh, kept = visitor.get(url), visitor.get(url)
+        assert kept.content == fresh.content
+        assert dict(kept.headers) == dict(fresh.headers), url
+    # From the language, clickjacking and policy middleware, all below the kept pages' own.
+    assert kept["Content-Language"] == "en" and kept["X-Frame-Options"] == "DENY"
+    assert "default-src 'none'" in kept["Content-Security-Policy"]
+
+
 def test_friend_counts_on_kept_pages_are_at_most_the_set_time_old(visitor, settings):
     settings.PAGE_CACHE_SECONDS = 1
     person = prisoner()

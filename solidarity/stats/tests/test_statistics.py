@@ -5,6 +5,8 @@ import random
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
@@ -221,3 +223,26 @@ def test_published_figures_are_loaded_from_the_countrys_data_file(client):
     assert figure.date == D(2023, 5, 21)
     html = client.get("/en/statistics/").content.decode()
     assert "143600–171900" in html and "4649" in html
+    figure.value = 4700  # corrected in the back office: the kept page and its content show it at once
+    figure.save()
+    html = client.get("/en/statistics/").content.decode()
+    assert "4700" in html and "4649" not in html
+    figure.delete()
+    assert "4700" not in client.get("/en/statistics/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_statistics_content_is_made_once_per_day_shown_and_address(client, settings):
+    settings.ALLOWED_HOSTS = ["open-web.test", "mirror.onion"]
+    prisoner(detained=D(2021, 1, 1))
+    with CaptureQueriesContext(connection) as first:
+        page = client.get("/en/statistics/?from=news", HTTP_HOST="open-web.test").content.decode()
+    with CaptureQueriesContext(connection) as again:  # another query: a miss of the page cache
+        again_page = client.get("/en/statistics/?from=mail", HTTP_HOST="open-web.test").content.decode()
+    assert again_page.split("<h1>")[1] == page.split("<h1>")[1]  # the same content in another frame
+    assert len(again) < len(first)
+    assert 'src="http://open-web.test/' in page
+    onion = client.get("/en/statistics/?from=mail", HTTP_HOST="mirror.onion").content.decode()
+    assert 'src="http://mirror.onion/' in onion and "open-web.test" not in onion
+    earlier = client.get("/en/statistics/?date=2021-06-01", HTTP_HOST="open-web.test").content.decode()
+    assert 'value="2021-06-01"' in earlier and 'value="2021-06-01"' not in page
