@@ -62,8 +62,6 @@ def run(people: int) -> None:
     )
     print("recompute everyone's status             ", describe(timed(refresh_all_derived_fields, 5)))
     client = Client()
-    client.get("/en/")
-    print("render the home page                    ", describe(timed(lambda: client.get("/en/"), 30)))
     print("build the full snapshot export          ", describe(timed(build_snapshot, 3)))
     catalogue(client, people)
     stats_figures(client)
@@ -175,6 +173,7 @@ def realistic_queries(count: int) -> list[str]:
 
 
 def catalogue(client, people: int) -> None:
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -200,32 +199,38 @@ def catalogue(client, people: int) -> None:
         return len(captured)
 
     held = list(Person.objects.filter(status=Status.POLITICAL_PRISONER).values_list("pk", flat=True)[:30])
-    profiles = iter(held * 2)
-    print(
-        "render the list page (50 people)        ",
-        describe(timed(lambda: client.get("/en/people/"), 30)),
-        f"  {queries_for('/en/people/')} queries",
-    )
-    print(
-        "render the list page, filtered          ",
-        describe(timed(lambda: client.get("/en/people/?gender=female&age_min=30&sort=name"), 30)),
-        f"  {queries_for('/en/people/?gender=female&age_min=30&sort=name')} queries",
-    )
-    print(
-        "render the list page, searched          ",
-        describe(timed(lambda: client.get("/en/people/?q=" + queries[0]), 30)),
-        f"  {queries_for('/en/people/?q=' + queries[0])} queries",
-    )
-    print(
-        "render a profile page                   ",
-        describe(timed(lambda: client.get(f"/en/people/{next(profiles)}/"), 30)),
-        f"  {queries_for(f'/en/people/{held[0]}/')} queries",
-    )
-    print(
-        "API: a page of 50 people                ",
-        describe(timed(lambda: client.get("/api/v1/people"), 30)),
-        f"  {queries_for('/api/v1/people')} queries",
-    )
+    profiles = iter(held * 4)
+    pages = [
+        ("the home page", lambda: "/en/"),
+        ("the list page (50 people)", lambda: "/en/people/"),
+        ("the list page, filtered", lambda: "/en/people/?gender=female&age_min=30&sort=name"),
+        ("the list page, searched", lambda: "/en/people/?q=" + queries[0]),
+        ("a profile page", lambda: f"/en/people/{next(profiles)}/"),
+        ("birthdays", lambda: "/en/birthdays/"),
+        ("statistics", lambda: "/en/statistics/"),
+        ("API: a page of 50 people", lambda: "/api/v1/people"),
+        ("API: a search", lambda: "/api/v1/people?q=" + queries[1]),
+    ]
+    misses = iter(range(10**9))
+
+    def missed(url: str) -> str:  # a query of its own misses the page cache, as a link's click id does
+        return f"{url}{'&' if '?' in url else '?'}_bench={next(misses)}"
+
+    def cold(url: str) -> None:  # nothing kept: every part of the page made afresh
+        caches["pages"].clear()
+        caches["fragments"].clear()
+        client.get(url)
+
+    print("pages (in process; a kept page / a miss of the page cache / made from nothing):")
+    for name, url in pages:
+        client.get(url())
+        print(f"  {name:36} kept     ", describe(timed(lambda url=url: client.get(url()), 30)))
+        print(f"  {'':36} missed   ", describe(timed(lambda url=url: client.get(missed(url())), 30)))
+        print(
+            f"  {'':36} afresh   ",
+            describe(timed(lambda url=url: cold(url()), 30)),
+            f"  {queries_for(missed(url()))} queries",
+        )
 
 
 def letters() -> None:

@@ -4,7 +4,7 @@ import datetime
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,10 +36,6 @@ PAGE_SIZE = 50
 # Events too routine for the home page's news. (Excluding them, rather than listing the others,
 # lets the database walk the newest-first index instead of sorting.)
 ROUTINE_KINDS = [EventKind.CHARGED, EventKind.INCOMMUNICADO]
-
-
-# A part of a page kept whole lives as long as the day and the versions of what it shows (all in
-# its key); the bound is only for a cache that never saw a change.
 
 
 @public_page
@@ -77,28 +73,41 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "catalogue/home.html", {"content": mark_safe(page)})  # noqa: S308 (our template)
 
 
-@public_page
-def people_list(request: HttpRequest) -> HttpResponse:
+def _people_list(query: QueryDict, page_number: str) -> str:
     today = timezone.localdate()
-    form = PeopleFilter(request.GET or None)
+    form = PeopleFilter(query or None)
     people, ranking = form.order(form.filter(card_people(), today))
-    page = Paginator(in_order(card_rows(people), ranking), PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "catalogue/people_list.html",
+    page = Paginator(in_order(card_rows(people), ranking), PAGE_SIZE).get_page(page_number)
+    return render_to_string(
+        "catalogue/_people_list.html",
         {
-            "form": form,
             "filters": rendered_filters(form),
             # Folded on a phone unless in use (`js/filters.js` unfolds them on a wide screen).
-            "filters_open": any(request.GET.get(name) for name in form.fields),
+            "filters_open": any(query.values()),
             "page": page,
             "cards": rendered_cards(page.object_list, "catalogue/_person_card.html", today),
             "query": query.urlencode(),
-            "today": today,
         },
     )
+
+
+@public_page
+def people_list(request: HttpRequest) -> HttpResponse:
+    """The list as the filters and the page ask for it, kept for as long as its friend counts may
+    lag (`PAGE_CACHE_SECONDS`): an address with anything else in its query (a link's click
+    identifier) or a visitor with a cookie costs the frame around it. Its links carry only the
+    filters, never what else the address held."""
+    query = QueryDict(mutable=True)
+    for name in PeopleFilter.base_fields:
+        if any(values := request.GET.getlist(name)):
+            query.setlist(name, values)
+    page_number = request.GET.get("page", "")
+    content = kept_fragment(
+        f"list:{query.urlencode()}:{page_number}",
+        lambda: _people_list(query, page_number),
+        settings.PAGE_CACHE_SECONDS,
+    )
+    return render(request, "catalogue/people_list.html", {"content": mark_safe(content)})  # noqa: S308 (our template)
 
 
 def _person_with_record(pk: int) -> Person:
@@ -183,9 +192,7 @@ def person_print(request: HttpRequest, pk: int) -> HttpResponse:
 IN_TIME_DAYS, AFTER_DAYS = 14, 28
 
 
-@public_page
-def birthdays(request: HttpRequest) -> HttpResponse:
-    """Birthdays far enough ahead for a card to arrive: none of today's, which no card reaches."""
+def _birthdays() -> str:
     today = timezone.localdate()
     held = card_people().filter(status=Status.POLITICAL_PRISONER, birth_date__isnull=False)
     rows = birthdays_in_time_for_the_post(held, today, IN_TIME_DAYS + AFTER_DAYS - 1).values_list(
@@ -201,11 +208,9 @@ def birthdays(request: HttpRequest) -> HttpResponse:
         person.birthday = person.next_birthday(today)
         person.turns = person.birthday.year - person.birth_date.year
 
-    return render(
-        request,
-        "catalogue/birthdays.html",
+    return render_to_string(
+        "catalogue/_birthdays.html",
         {
-            "today": today,
             "first_day": first_day,
             "after_day": after_day,
             "post_days": post_days(),
@@ -215,6 +220,14 @@ def birthdays(request: HttpRequest) -> HttpResponse:
             "later_cards": rendered_cards(later, "catalogue/_birthday_card.html", today, prepare),
         },
     )
+
+
+@public_page
+def birthdays(request: HttpRequest) -> HttpResponse:
+    """Birthdays far enough ahead for a card to arrive: none of today's, which no card reaches.
+    Kept, like the list, for as long as its friend counts may lag."""
+    content = kept_fragment("birthdays", _birthdays, settings.PAGE_CACHE_SECONDS)
+    return render(request, "catalogue/birthdays.html", {"content": mark_safe(content)})  # noqa: S308 (our template)
 
 
 @public_page

@@ -106,6 +106,16 @@ def test_the_list_is_paginated_by_fifty(client):
 
 
 @pytest.mark.django_db
+def test_the_lists_links_carry_its_filters_and_nothing_else_the_address_held(client):
+    for n in range(52):
+        prisoner(last_name_en=f"P{n:02d}", detained=datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
+    html = client.get("/en/people/?fbclid=IwAR0visitor&status=now&utm_source=news").content.decode()
+    content = html.split("<h1>")[1]  # the language links give the visitor's own address back
+    assert 'href="?status=now&amp;page=2"' in content and "/en/people.csv?status=now" in content
+    assert "IwAR0visitor" not in content and "utm_source" not in content
+
+
+@pytest.mark.django_db
 def test_the_list_takes_the_same_number_of_queries_for_one_person_or_three(queries_for):
     prisoner()
     one = queries_for("/en/people/?q=")

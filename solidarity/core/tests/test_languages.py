@@ -84,3 +84,28 @@ def test_a_date_input_is_filled_in_the_form_a_browser_reads_in_every_language(la
     with translation.override(language):
         html = str(MailedForm(initial={"day": datetime.date(2026, 3, 10)})["day"])
     assert 'type="date"' in html and 'value="2026-03-10"' in html
+
+
+def _patterns(resolver):
+    for entry in resolver.url_patterns:
+        yield entry
+        if hasattr(entry, "url_patterns"):
+            yield from _patterns(entry)
+
+
+@pytest.mark.django_db
+def test_an_address_differs_between_languages_only_in_its_prefix(client):
+    """The language switcher swaps the prefix (`context_processors.in_language`): no pattern of
+    ours may be translated, or its links would lead nowhere."""
+    from django.urls import get_resolver
+    from django.utils.functional import Promise
+
+    translated = [
+        str(entry.pattern)
+        for entry in _patterns(get_resolver())
+        if isinstance(getattr(entry.pattern, "_route", getattr(entry.pattern, "_regex", "")), Promise)
+    ]
+    assert translated == []
+    html = client.get("/ru/people/?sort=name&page=2").content.decode()
+    assert 'href="/be/people/?sort=name&amp;page=2" hreflang="be"' in html
+    assert 'href="/en/people/?sort=name&amp;page=2" hreflang="en"' in html
