@@ -186,13 +186,13 @@ else:
         "pages": {
             "BACKEND": "solidarity.core.cache.BoundedLocalCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": env_int("PAGE_CACHE_MB", 24) * 2**20},
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": env_int("PAGE_CACHE_MB", 16) * 2**20},
         },
         # Parts of pages: a person's card (about 1.5 KB), a profile's record, the home page's content.
         "fragments": {
             "BACKEND": "solidarity.core.cache.BoundedLocalCache",
             "LOCATION": "fragments",
-            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": env_int("FRAGMENT_CACHE_MB", 24) * 2**20},
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "MAX_BYTES": env_int("FRAGMENT_CACHE_MB", 16) * 2**20},
         },
         # The data's versions (`core.versions`): files, shared by the web server and the worker.
         "versions": {

@@ -19,6 +19,7 @@ The index lives in each process's memory and is made again when the registry's v
 gives the same results on SQLite and PostgreSQL.
 """
 
+import heapq
 import re
 from bisect import bisect_left
 from collections import defaultdict
@@ -90,36 +91,44 @@ def words(text: str) -> list[str]:
 
 @dataclass
 class Index:
-    """Folded words of every published person and facility, and who has each."""
+    """Folded words of every published person and facility, and who has each. Built in sets, kept
+    in tuples: a set of one id weighs four times a tuple of one, at tens of thousands of people."""
 
     version: str
     vocabulary: list[str] = field(default_factory=list)  # sorted, for prefixes and edit distance
-    people: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    surnames: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
-    facilities: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    people: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    surnames: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    facilities: dict[str, tuple[int, ...]] = field(default_factory=dict)
     held: set[int] = field(default_factory=set)  # political prisoners now, shown first on ties
     short_surnames: list[str] = field(default_factory=list)  # of at most SHORT_SURNAME letters
 
 
 def _build(version: str) -> Index:
     index = Index(version=version)
+    people: dict[str, set[int]] = defaultdict(set)
+    surnames: dict[int, set[str]] = defaultdict(set)
+    facilities: dict[str, set[int]] = defaultdict(set)
     codes = [code for code, _name in settings.LANGUAGES]
     columns = [f"{part}_{code}" for part in ("first_name", "patronymic", "last_name") for code in codes]
     for row in Person.objects.published().values("pk", "status", *columns).iterator(chunk_size=5000):
         pk = row["pk"]
         for column in columns:
             for word in words(row[column]):
-                index.people[word].add(pk)
+                people[word].add(pk)
                 if column.startswith("last_name"):
-                    index.surnames[pk].add(word)
+                    surnames[pk].add(word)
         if row["status"] == Status.POLITICAL_PRISONER:
             index.held.add(pk)
     facility_columns = [f"{part}_{code}" for part in ("name", "city") for code in codes]
     for row in Facility.objects.values("pk", "code_cyrillic", "code_latin", *facility_columns):
         for column in ("code_cyrillic", "code_latin", *facility_columns):
             for word in words(row[column]):
-                index.facilities[word].add(row["pk"])
-    index.vocabulary = sorted(index.people.keys() | index.facilities.keys())
+                facilities[word].add(row["pk"])
+    index.vocabulary = sorted(people.keys() | facilities.keys())
+    spelled = {word: word for word in index.vocabulary}  # one string per word, wherever it is used
+    index.people = {spelled[word]: tuple(pks) for word, pks in people.items()}
+    index.facilities = {spelled[word]: tuple(pks) for word, pks in facilities.items()}
+    index.surnames = {pk: tuple(spelled[word] for word in found) for pk, found in surnames.items()}
     index.short_surnames = sorted(
         {word for surnames in index.surnames.values() for word in surnames if len(word) <= SHORT_SURNAME}
     )
@@ -198,9 +207,16 @@ def _rank(
         return []
     # Every word should match; if none does for everyone (a stray word), the most words win.
     best = max(matched.values())
-    hits = [Hit(pk, totals[pk]) for pk in totals if matched[pk] == best]
-    hits.sort(key=lambda hit: (-hit.score, hit.pk not in index.held, hit.pk))
-    return hits[:limit] if limit else hits
+    found = [pk for pk, count in matched.items() if count == best]
+
+    def order(pk: int) -> tuple:
+        return (-totals[pk], pk not in index.held, pk)
+
+    # A short prefix matches tens of thousands at scale: only the best `limit` of them are sorted.
+    ranked = (
+        heapq.nsmallest(limit, found, key=order) if limit and limit < len(found) else sorted(found, key=order)
+    )
+    return [Hit(pk, totals[pk]) for pk in ranked]
 
 
 def search_people(query: str, limit: int | None = None) -> list[Hit]:

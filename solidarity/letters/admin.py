@@ -17,7 +17,6 @@ from solidarity.audit.admin_mixins import AuditedAdmin, HistoryAdmin
 from . import services
 from .forms import MailedForm, ReasonForm, ReplyForm
 from .models import Letter, Reachability, Reply, Rule, RuleSet
-from .pdf import Sheet, document_for
 
 
 @admin.register(Reachability)
@@ -186,6 +185,8 @@ class LetterAdmin(HistoryAdmin):
                 refusal = _("None of the chosen letters is approved and not yet printed.")
             self.message_user(request, refusal, messages.WARNING)
             return None
+        from .pdf import Sheet, document_for  # fpdf and its fonts load with the first letter printed
+
         today = timezone.localdate()
         sheets = [
             Sheet(

@@ -22,12 +22,10 @@ from functools import cache, lru_cache
 from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from solidarity.registry import versioning
 from solidarity.registry.models import IN_CUSTODY, Person
 
-from . import pdf
 from .models import RuleSet
 from .rules import NO_RULES, VERSION, CompiledRules, compile_rules, fold
 
@@ -238,6 +236,8 @@ def check(
     text: str, *, country: str | None = None, kind: str = "letter", addressee: Person | None = None
 ) -> Result:
     """The findings in `text` by the rules of `country` (the site's own by default)."""
+    from . import pdf  # with fpdf and its fonts: loaded by the first letter, not by every worker
+
     text = (text or "")[:MAX_TEXT]
     folded = fold(text)
     compiled = rules_for(country or settings.COUNTRY)
@@ -306,7 +306,9 @@ def _compiled(country: str, _version: str) -> CompiledRules:
 
 @cache
 def _identifier():
-    # Loading the model takes most of a second: once per process, on the first check.
+    # Loading the model (and numpy, 15 MB) takes most of a second: once per process, on the first check.
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(CANDIDATE_LANGUAGES))
     return identifier

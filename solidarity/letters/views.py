@@ -25,7 +25,6 @@ from solidarity.registry.models import IN_CUSTODY, Person, Status
 from . import checker, phrasebook, services
 from .forms import CodenameForm, ComposeForm, EveningForm, HandOverForm
 from .models import Letter, Reachability, Reply
-from .pdf import Sheet, document_for
 from .postcards import DESIGNS
 
 SESSION_KEY = "letters_key"
@@ -133,6 +132,8 @@ def compose(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _pdf_response(person: Person, data: dict, today: datetime.date) -> HttpResponse:
+    from .pdf import Sheet, document_for  # fpdf and its fonts (31 MB) load with the first letter
+
     sheet = Sheet(
         person=person,
         facility=person.current_facility,
