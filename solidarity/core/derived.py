@@ -18,12 +18,15 @@ pickle: the directory must not be writable by anyone else.
 import contextlib
 import fcntl
 import gc
+import hashlib
+import inspect
 import logging
 import os
 import pickle
 import tempfile
 import threading
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +85,14 @@ class Derived:
         or for the background worker after an import, so that web processes find it made."""
         return self._made(self._version())
 
+    @cached_property
+    def _code(self) -> str:
+        """The code that makes the value, as a digest of its module's source: a file that another
+        release made for the same data (in another shape) is never read as this code's."""
+        return hashlib.sha256(Path(inspect.getsourcefile(self._make)).read_bytes()).hexdigest()[:12]
+
     def _path(self, version: str) -> Path:
-        return Path(settings.DERIVED_DIR) / f"{self.name}-{version}.pickle"
+        return Path(settings.DERIVED_DIR) / f"{self.name}-{self._code}-{version}.pickle"
 
     def _made(self, version: str) -> Any:
         """The value for `version`: this process's, another's from its file, or made now."""

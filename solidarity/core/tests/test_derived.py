@@ -1,6 +1,7 @@
 """What is slow to derive is made once, shared through a file, and served from the previous version
 while a newer one is made; a page rendered from an older version is not kept."""
 
+import pickle
 import threading
 import time
 
@@ -48,7 +49,7 @@ def test_a_version_is_made_by_one_process_and_loaded_by_the_others(data, tmp_pat
     data.version = "v2"
     assert second.current()["made from"] == "v2" and first.current()["made from"] == "v2"
     assert data.made == 2
-    assert [path.name for path in tmp_path.glob("thing-*.pickle")] == ["thing-v2.pickle"]  # v1's is gone
+    assert list(tmp_path.glob("thing-*.pickle")) == [first._path("v2")]  # v1's is gone
 
 
 def test_threads_that_ask_at_once_wait_for_one_making(data):
@@ -67,9 +68,21 @@ def test_threads_that_ask_at_once_wait_for_one_making(data):
 
 
 def test_an_unreadable_file_is_made_again(data, tmp_path):
-    tmp_path.joinpath("thing-v1.pickle").write_bytes(b"not a pickle")
-    assert derived_from(data).current()["made from"] == "v1"
+    thing = derived_from(data)
+    thing._path("v1").write_bytes(b"not a pickle")
+    assert thing.current()["made from"] == "v1"
     assert data.made == 1
+
+
+def test_a_file_another_release_made_for_the_same_data_is_not_read(data, tmp_path):
+    thing = derived_from(data)
+    thing.current()
+    [kept] = tmp_path.glob("thing-*.pickle")
+    before = tmp_path / kept.name.replace(thing._code, "0" * len(thing._code))
+    before.write_bytes(pickle.dumps({"made from": "the release before", "words": {1, 2}}))
+    kept.unlink()
+    assert derived_from(data).current()["made from"] == "v1"  # made by this code, not read
+    assert data.made == 2
 
 
 def test_the_previous_version_is_served_while_a_newer_one_is_made_and_such_a_page_is_not_kept(data, settings):
