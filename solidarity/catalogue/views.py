@@ -101,7 +101,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
     for name in PeopleFilter.base_fields:
         if any(values := request.GET.getlist(name)):
             query.setlist(name, values)
-    page_number = request.GET.get("page", "")
+    asked = request.GET.get("page", "")
+    # One kept list per page, not one per spelling of its number (page=02, page=abc).
+    page_number = str(int(asked)) if asked.isascii() and asked.isdigit() and len(asked) < 10 else ""
     content = kept_fragment(
         f"list:{query.urlencode()}:{page_number}",
         lambda: _people_list(query, page_number),

@@ -19,10 +19,10 @@ import contextlib
 import fcntl
 import gc
 import hashlib
-import inspect
 import logging
 import os
 import pickle
+import sys
 import tempfile
 import threading
 from collections.abc import Callable
@@ -89,7 +89,8 @@ class Derived:
     def _code(self) -> str:
         """The code that makes the value, as a digest of its module's source: a file that another
         release made for the same data (in another shape) is never read as this code's."""
-        return hashlib.sha256(Path(inspect.getsourcefile(self._make)).read_bytes()).hexdigest()[:12]
+        module = sys.modules[self._make.__module__]
+        return hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()[:12]
 
     def _path(self, version: str) -> Path:
         return Path(settings.DERIVED_DIR) / f"{self.name}-{self._code}-{version}.pickle"

@@ -8,6 +8,10 @@ every befriend without a version: a kept page lives at most `settings.PAGE_CACHE
 pages that show counts say so. Only visitors with no cookie of ours are served or stored: a
 session, a codename or a form's token means the page is made afresh, and a response that sets a
 cookie is never kept. The keys hold nothing about the client.
+
+Views mark what may be kept (`cached_page`); the middleware `serves_kept_pages` keeps it and
+answers from it before the rest of the middleware. Parts of pages that a miss need not make again
+are kept by `kept_fragment`.
 """
 
 import hashlib

@@ -146,3 +146,13 @@ def test_every_catalogue_page_works_in_each_language(client, language):
         assert f'<html lang="{language}">' in response.content.decode(), path
     for path in ("people.csv", "changes.atom", "statistics/data/daily.csv", "statistics/charts/gender.svg"):
         assert client.get(f"/{language}/{path}").status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_any_spelling_of_a_page_number_shows_that_page_and_nonsense_the_first(client):
+    for n in range(52):
+        prisoner(last_name_en=f"P{n:02d}", detained=datetime.date(2021, 1, 1) + datetime.timedelta(days=n))
+    assert names(client.get("/en/people/?page=002")) == ["P01", "P00"]
+    for nonsense in ("abc", "²", "9" * 5000, "-1"):
+        assert client.get(f"/en/people/?page={nonsense}").status_code == 200
+    assert "P51" in client.get("/en/people/?page=abc").content.decode()
