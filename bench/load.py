@@ -4,7 +4,9 @@ For each registry size (BENCH_LOAD_PEOPLE, default 3000,50000) it builds, or reu
 registry in its own SQLite file (var/bench-load-N.sqlite3), starts gunicorn as `make run` does
 (gunicorn.conf.py: one process, 8 threads) and a second gunicorn with the same settings and
 middleware serving the floor (`bench.floor_urls`: the bytes the app answered, and nothing else),
-then runs wrk (Debian's package) against both for each page:
+then runs wrk (Debian's package) against both for each page. The search index and the statistics'
+facts are made beforehand by a process of their own, as the background worker makes them after an
+import, so the server's worker loads them:
 
 - cached: repeat requests, as visitors make them (they hit the whole-page cache);
 - uncached: a unique `_bench=` parameter on every request, which misses any page cache (the
@@ -105,6 +107,11 @@ def registry(people: int) -> dict:
         built.write_text(f"built in {seconds:.0f} s on {time.strftime('%Y-%m-%d %H:%M')}\n")
         say(f"  built in {seconds:.1f} s")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    # As the background worker does after an import (`imports.tasks`): the search index and the
+    # statistics' facts are made before the web server starts, and its worker loads them.
+    started = time.perf_counter()
+    manage(env, "shell", "-c", "from solidarity.core.warmup import make_derived; make_derived()")
+    say(f"derived values made (or found) in {time.perf_counter() - started:.1f} s")
     return env
 
 

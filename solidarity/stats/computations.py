@@ -77,9 +77,16 @@ class Facts:
     gender: str
     birth_date: datetime.date | None
     region_id: int | None
+    # (kind, ISO date, facility id), plain tuples: a named tuple is pickled with a tuple of its
+    # arguments, which a process reading the facts' file holds until the whole file is read.
     events: list = field(default_factory=list)
     intervals: list = field(default_factory=list)
     sentences: list = field(default_factory=list)  # (verdict_date, term_months, article ids)
+
+    def __reduce__(self):
+        # Pickled as its fields, not as a dict of them per person (the same reason).
+        fields = (self.gender, self.birth_date, self.region_id, self.events, self.intervals, self.sentences)
+        return (Facts, fields)
 
 
 def _rows(queryset):
@@ -133,6 +140,7 @@ def load_facts() -> dict[int, Facts]:
             (one(_as_date(start)), one(_as_date(end)) if end else None)
             for start, end in timeline.prisoner_intervals(person.events)
         ]
+        person.events = [tuple(event) for event in person.events]
     return facts
 
 
@@ -199,7 +207,7 @@ def monthly_flows(start: datetime.date, end: datetime.date) -> list[dict]:
     def compute():
         months: dict[tuple[int, int], Counter] = defaultdict(Counter)
         for person in current_facts():
-            ending_kind = {e.date: e.kind for e in person.events if e.kind in ENDING_KINDS}
+            ending_kind = {date: kind for kind, date, _facility in person.events if kind in ENDING_KINDS}
             for begins, ends in person.intervals:
                 if start <= begins <= end:
                     months[begins.year, begins.month]["arrivals"] += 1
@@ -256,7 +264,7 @@ def breakdowns(day: datetime.date) -> dict:
                 )
             counts["age"][_group(age, AGE_GROUPS)] += 1
             counts["region"][person.region_id] += 1
-            events = [timeline.TimelineEvent(e.kind, _as_date(e.date), e.facility_id) for e in person.events]
+            events = [timeline.TimelineEvent(kind, _as_date(on), place) for kind, on, place in person.events]
             counts["facility"][timeline.derive(events, day).facility_id] += 1
             passed = [s for s in person.sentences if s[0] is None or s[0] <= day]
             latest = max(passed, key=lambda s: s[0] or datetime.date.min, default=None)
