@@ -141,9 +141,17 @@ class PeopleFilter(forms.Form):
             self.add_error("age_max", _("The upper age must not be below the lower one."))
         return cleaned
 
+    def valid_filters(self) -> dict:
+        """The filters that are valid: a bad one is left out (its field says why), the others
+        still apply."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
     def filter(self, people: QuerySet, today: datetime.date) -> QuerySet:
         """The people matching the valid filters; invalid ones are left out, not guessed at."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self.valid_filters()
         status = data.get("status") or "now"
         if status == "now":
             people = people.filter(status=Status.POLITICAL_PRISONER)
@@ -175,7 +183,7 @@ class PeopleFilter(forms.Form):
 
     def order(self, people: QuerySet) -> tuple[QuerySet, list[int] | None]:
         """People in the chosen order; with a name query, best match first (and the ranking)."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self.valid_filters()
         if data.get("q"):
             ranked = [hit.pk for hit in search.search_people(data["q"], limit=SEARCH_LIMIT)]
             return (people.filter(AmongIds("pk", ranked)) if ranked else people.none()), ranked

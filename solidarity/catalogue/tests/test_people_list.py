@@ -156,3 +156,13 @@ def test_any_spelling_of_a_page_number_shows_that_page_and_nonsense_the_first(cl
     for nonsense in ("abc", "²", "9" * 5000, "-1"):
         assert client.get(f"/en/people/?page={nonsense}").status_code == 200
     assert "P51" in client.get("/en/people/?page=abc").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_bad_filter_is_left_out_with_its_message_and_the_others_still_apply(client):
+    prisoner(last_name_en="Woman", gender="female")
+    prisoner(last_name_en="Man", gender="male")
+    for bad in ("age_min=abc", "sort=bogus", "q=" + "x" * 201):
+        response = client.get(f"/en/people/?gender=female&{bad}")
+        assert "Some filters could not be used" in response.content.decode(), bad
+        assert names(response) == ["Woman"], bad
