@@ -363,10 +363,94 @@ def friends_bench() -> None:
     )
 
 
+def donations_bench() -> None:
+    """Stripe webhooks under load (20 concurrent deliveries, each event twice, the payments read
+    back from a Stripe double on 127.0.0.1 over real HTTP), and the campaign page's render time."""
+    import threading
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from solidarity.donations.models import Campaign, Gift, Payout, Provider
+    from solidarity.donations.tests import fakes
+
+    call_command("migrate", verbosity=0)
+    server = fakes.FakeStripe()
+    settings = {
+        "STRIPE_SECRET_KEY": fakes.STRIPE_KEY,
+        "STRIPE_WEBHOOK_SECRET": fakes.STRIPE_WEBHOOK_SECRET,
+        "STRIPE_API_BASE": server.url,
+        "STRIPE_CHECKOUT_ORIGIN": server.url,
+    }
+    with override_settings(**settings):
+        campaign = Campaign.objects.create(title="Bench", goal=10**9, currency="EUR")
+        events = []
+        for number in range(500):
+            intent = server.payment(1000 + number, "eur", {"campaign": str(campaign.pk)})
+            events.append(server.event("payment_intent.succeeded", server.intents[intent]))
+        deliveries = [server.delivery(event) for event in events] * 2
+        clients, answers = 20, []
+
+        def deliver(chunk):
+            client = Client()
+            try:
+                for body, header in chunk:
+                    answers.append(
+                        client.post(
+                            "/donations/webhooks/stripe/",
+                            data=body,
+                            content_type="application/json",
+                            HTTP_STRIPE_SIGNATURE=header,
+                        ).status_code
+                    )
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=deliver, args=(deliveries[i::clients],)) for i in range(clients)]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        total = campaign.gifts.net_total()
+        print(f"\n== donations ({connection.vendor}) ==")
+        print(
+            f"Stripe webhooks, {clients} concurrent: {len(deliveries) / elapsed:6.0f} deliveries per second, "
+            f"{len(events) / elapsed:6.0f} distinct events applied per second "
+            f"({len(deliveries)} deliveries in {elapsed:.2f} s; {answers.count(200)} answered 200; total "
+            f"{total} = expected {sum(1000 + n for n in range(500))})"
+        )
+        for _ in range(200):
+            Gift.objects.create(campaign=campaign, provider=Provider.BANK, amount=2500)
+        Payout.objects.create(campaign=campaign, amount=50_000)
+        client = Client()
+        path = f"/en/donate/{campaign.pk}/"
+        client.get(path)
+        print("campaign page, kept                     ", describe(timed(lambda: client.get(path), 50)))
+        fresh = Client()
+        fresh.cookies["sessionid"] = "none"  # a visitor with a cookie is never given a kept page
+        fresh.get(path)
+        print("campaign page, made afresh              ", describe(timed(lambda: fresh.get(path), 50)))
+        print(
+            "campaigns list, made afresh             ", describe(timed(lambda: fresh.get("/en/donate/"), 50))
+        )
+    server.stop()
+
+
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_PEOPLE", "5000,50000").split(",")]
     if sys.argv[1:] == ["friends"]:
         friends_bench()
+        return
+    if sys.argv[1:] == ["donations"]:
+        donations_bench()
         return
     if len(sys.argv) > 1:  # one size, in its own process and database
         run(int(sys.argv[1]))
@@ -386,6 +470,7 @@ def main() -> None:
         else:
             print("\n(friendship on SQLite: set BENCH_POSTGRES_URL to a scratch database for PostgreSQL)")
         subprocess.run([sys.executable, "-m", "bench", "friends"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "bench", "donations"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

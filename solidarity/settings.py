@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "solidarity.stats",
     "solidarity.friends",
     "solidarity.letters",
+    "solidarity.donations",
     "solidarity.staff",
 ]
 
@@ -354,6 +355,8 @@ LOGGING = {
         # fpdf2 subsets fonts with fontTools, which reports every table at INFO; fpdf2 itself warns
         # of characters a font lacks by quoting them, which would put pieces of letters in the log.
         "fontTools": {"level": "WARNING"},
+        # The Stripe SDK reports every call at INFO, with the objects' ids in the path.
+        "stripe": {"level": "WARNING"},
         "fpdf": {"level": "ERROR"},
     },
 }
@@ -374,6 +377,31 @@ LETTERS_REPLY_DAYS = env_int("LETTERS_REPLY_DAYS", 14)
 LETTERS_UNREAD_REPLY_DAYS = env_int("LETTERS_UNREAD_REPLY_DAYS", 180)  # a reply nobody comes for
 LETTERS_LIMIT_PER_HOUR = env_int("LETTERS_LIMIT_PER_HOUR", 10)  # letters handed to volunteers per client
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(VAR_DIR / "private")))
+
+# --- Donations: a payment provider without its settings is simply not offered --------------------
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)  # seconds a signed event stays good
+STRIPE_API_BASE = env("STRIPE_API_BASE", "")  # Stripe's own when empty (stripe-mock, a test double)
+# Where Checkout's hosted page lives: the giving page's form may only send the donor there.
+STRIPE_CHECKOUT_ORIGIN = env("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com")
+BTCPAY_URL = (env("BTCPAY_URL", "") or "").rstrip("/")  # the organisation's own BTCPay Server
+BTCPAY_STORE_ID = env("BTCPAY_STORE_ID", "")
+BTCPAY_API_KEY = env("BTCPAY_API_KEY", "")
+BTCPAY_WEBHOOK_SECRET = env("BTCPAY_WEBHOOK_SECRET", "")
+# Where donors' browsers reach it, when not at BTCPAY_URL (the server may reach it by another address).
+BTCPAY_PUBLIC_URL = (env("BTCPAY_PUBLIC_URL", "") or "").rstrip("/")
+BTCPAY_PROXY = env("BTCPAY_PROXY", "")  # socks5h://127.0.0.1:9050 to reach an onion address through Tor
+DONATIONS_PEPPER = env("DONATIONS_PEPPER", "")  # the key of references' and stop codes' hashes
+DONATION_CURRENCIES = env_list("DONATION_CURRENCIES", "EUR,USD,PLN")
+# Stripe takes refunds for 180 days and disputes for 120: a provider's reference is kept this long
+# after the gift, then only its keyed hash remains.
+DONATION_REFERENCE_DAYS = env_int("DONATION_REFERENCE_DAYS", 180)
+DONATION_RECEIPT_DAYS = env_int("DONATION_RECEIPT_DAYS", 7)  # how long a receipt's code downloads it
+DONATION_LIMIT_PER_HOUR = env_int("DONATION_LIMIT_PER_HOUR", 20)  # checkouts and invoices started per client
+DONATION_BANK_DETAILS = env("DONATION_BANK_DETAILS", "")  # shown to donors who would rather transfer
+DONATION_RECEIPT_ISSUER = env("DONATION_RECEIPT_ISSUER", "")  # named on receipts (the site's name if empty)
+
 # The embedded setup serves uploaded photos itself; behind a proxy, let the proxy do it.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
 

@@ -8,12 +8,14 @@ from django.views.generic import RedirectView
 from django.views.static import serve
 
 from solidarity.api.api import build_api
+from solidarity.donations.urls import webhook_patterns
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("api/v1/", build_api().urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's); answer, don't 404.
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
+    *webhook_patterns,
 ]
 
 urlpatterns += i18n_patterns(
@@ -21,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.stats.urls")),
     path("", include("solidarity.friends.urls")),
     path("", include("solidarity.letters.urls")),
+    path("", include("solidarity.donations.urls")),
     prefix_default_language=True,
 )
 

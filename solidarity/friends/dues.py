@@ -21,6 +21,7 @@ class Due:
     kind: str
     text: str
     urgent: bool = False
+    url: str = ""  # where to do it, when another page does it
 
 
 def letter_due(friendship: Friendship, marks: list[Mark], today: datetime.date) -> Due | None:

@@ -55,6 +55,14 @@ class CanonicalList:
         return self.names.get(get_language()) or self.names.get(settings.LATIN_LANGUAGE, "")
 
 
+def country_name(code: str | None = None, language: str | None = None) -> str:
+    """The country's name in the interface language (or English, or its code)."""
+    names = read_country(code)["country"].get("name", {})
+    return (
+        names.get(language or get_language() or "en") or names.get("en") or (code or settings.COUNTRY).upper()
+    )
+
+
 def postal_name(code: str | None = None) -> str:
     """The country's name as international post reads it ("BELARUS"): the last line of an address."""
     return _current(code)["country"]["postal_name"]

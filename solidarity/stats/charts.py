@@ -38,7 +38,7 @@ COMMON = {
 }
 
 
-def _finish(chart, description: str) -> str:
+def finish(chart, description: str) -> str:
     svg = chart.render(is_unicode=True)
     # An accessible name and description for the image as a whole.
     return svg.replace(">", f' role="img" aria-label="{_escape(description)}">', 1)
@@ -83,7 +83,7 @@ def daily_line(series: list[tuple], title: str, width: int = WIDTH) -> str:
         "peak": peak[1],
         "peak_day": peak[0],
     }
-    return _finish(chart, description)
+    return finish(chart, description)
 
 
 def monthly_bars(months: list[dict], title: str, width: int = WIDTH) -> str:
@@ -101,7 +101,7 @@ def monthly_bars(months: list[dict], title: str, width: int = WIDTH) -> str:
     chart.add(_("released"), [month["releases"] for month in months])
     chart.add(_("died"), [month["deaths"] for month in months])
     description = _("%(title)s, %(count)s months.") % {"title": title, "count": len(months)}
-    return _finish(chart, description)
+    return finish(chart, description)
 
 
 def breakdown_height(rows: list) -> int:
@@ -121,4 +121,4 @@ def breakdown_bars(rows: list[tuple[str, int]], title: str, width: int = BREAKDO
     chart.x_labels = [label for label, _count in reversed(rows)]
     chart.add(title, [count for _label, count in reversed(rows)])
     description = "; ".join(f"{label}: {count}" for label, count in rows)
-    return _finish(chart, f"{title}. {description}")
+    return finish(chart, f"{title}. {description}")

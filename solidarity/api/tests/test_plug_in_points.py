@@ -103,10 +103,16 @@ def test_a_registered_router_is_served_and_described_in_the_openapi_document(cli
 
 
 def test_the_sites_own_apps_fill_the_plug_in_points():
-    assert [card.url_name for card in plugins.help_cards] == ["people_list", "birthdays", "friends_home"]
-    assert [entry.prefix for entry in plugins.api_routers] == ["", "stats", "letters"]
+    assert [card.url_name for card in plugins.help_cards] == [
+        "people_list",
+        "birthdays",
+        "friends_home",
+        "campaigns",
+    ]
+    assert [entry.prefix for entry in plugins.api_routers] == ["", "stats", "letters", "campaigns"]
     assert [action.label for action in plugins.friend_actions] == ["Write a letter"]
     assert [section.template for section in plugins.profile_sections] == [
         "friends/_profile_section.html",
         "letters/_profile_section.html",
+        "donations/_profile_section.html",
     ]

@@ -14,6 +14,7 @@ import polib
 import pytest
 
 from solidarity.catalogue.tests.helpers import prisoner
+from solidarity.donations.models import Campaign, Gift, Payout
 from solidarity.letters.services import load_rules
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Article, Facility, Sentence
@@ -51,6 +52,20 @@ def registry():
     )
     sentence.articles.add(Article.objects.filter(number="342").first())
     prisoner(first_name_en="Ales", last_name_en="Bialiatski", detained=datetime.date(2021, 7, 14))
+    campaign = Campaign.objects.create(
+        person=person,
+        title_be="Адвакат для Марыі",
+        title_ru="Адвокат для Марии",
+        title_en="A lawyer for Maryia",
+        description_be="Абарона ў апеляцыі.",
+        description_en="The defence in the appeal.",
+        goal=500_000,
+        currency="EUR",
+    )
+    Gift.objects.create(
+        campaign=campaign, provider="bank", amount=125_000, received_on=datetime.date(2025, 4, 1)
+    )
+    Payout.objects.create(campaign=campaign, amount=50_000, paid_on=datetime.date(2025, 6, 1))
     return person
 
 
@@ -73,6 +88,12 @@ def public_pages(person) -> dict[str, str]:
         "evening": "letters/evening/",
         "evening kit": "letters/evening/?who=fewest&count=5",
         "follow": "letters/follow/",
+        "campaigns": "donate/",
+        "campaign": f"donate/{person.campaigns.get().pk}/",
+        "giving": f"donate/{person.campaigns.get().pk}/give/",
+        "donations summary": "donate/summary/",
+        "receipt": "donate/receipt/",
+        "stop monthly": "donate/monthly/stop/",
     }
 
 

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.core import guard
+from solidarity.donations.models import Campaign
+from solidarity.donations.tests import fakes
 from solidarity.friends import services as friends
 from solidarity.letters.services import load_rules
 from solidarity.registry.country import load_country
@@ -203,9 +205,11 @@ def registry(db, settings):
     )
     person.sentences.get().articles.add(article)
     prisoner(detained=datetime.date(2022, 5, 1), released=datetime.date(2024, 2, 1))
+    Campaign.objects.create(person=person, title="A lawyer", goal=100_000, currency="EUR")
     # The sweep posts hundreds of times from one client: the limits have their own tests.
     settings.FRIENDS_LIMIT_PER_HOUR = settings.FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = 10**6
     settings.LETTERS_LIMIT_PER_HOUR = 10**6
+    settings.DONATION_LIMIT_PER_HOUR = 10**6
     return person
 
 
@@ -253,6 +257,17 @@ def urls(person) -> dict[str, str]:
         "read_reply": "/en/letters/replies/1/",
         "delete_reply": "/en/letters/replies/1/delete/",
         "letters_evening": "/en/letters/evening/",
+        "campaigns": "/en/donate/",
+        "campaign": f"/en/donate/{person.campaigns.get().pk}/",
+        "give": f"/en/donate/{person.campaigns.get().pk}/give/",
+        "gift_thanks": "/en/donate/thanks/",
+        "gift_receipt": "/en/donate/receipt/",
+        "stop_monthly": "/en/donate/monthly/stop/",
+        "donations_summary": "/en/donate/summary/",
+        "donations_summary_csv": "/en/donate/summary.csv",
+        "donations_summary_chart": "/en/donate/summary.svg",
+        "stripe_webhook": "/donations/webhooks/stripe/",
+        "btcpay_webhook": "/donations/webhooks/btcpay/",
     }
 
 
@@ -324,6 +339,31 @@ def test_no_field_of_the_letters_pages_gives_a_server_error(client, friend_clien
         for form in forms_on(pages["compose_letter"], step):
             sweep.form(form)
         assert sweep.sent > 50 and not sweep.failures, "\n".join(sweep.failures)
+
+
+def test_no_field_of_the_donations_pages_gives_a_server_error(client, registry, settings):
+    with fakes.stripe_double(settings) as fake_stripe, fakes.btcpay_double(settings):
+        sweep_donations(client, registry, fake_stripe)
+
+
+def sweep_donations(client, registry, fake_stripe):
+    pages = urls(registry)
+    sweep = Sweep(client)
+    for name in ("campaigns", "campaign", "give", "gift_receipt", "stop_monthly", "donations_summary"):
+        sweep.page(pages[name])
+    for inside in ("yes", "no"):  # the ways to pay, as each answer shows them
+        step = client.post(pages["give"], {"inside": inside}).content.decode()
+        assert 'name="method"' in step
+        for form in forms_on(pages["give"], step):
+            sweep.form(form)
+    session = fake_stripe.sessions[next(iter(fake_stripe.sessions))]["id"] if fake_stripe.sessions else "cs_x"
+    sweep.fields("get", pages["gift_thanks"], {"session_id": session, "invoice": "Inv1"})
+    sweep.fields("post", pages["gift_thanks"], {"session_id": session, "name": "x"})
+    sweep.fields("get", pages["donations_summary_chart"], {"currency": "EUR", "size": "narrow"})
+    for webhook in ("stripe_webhook", "btcpay_webhook"):
+        sweep.fields("post", pages[webhook], {"type": "x", "id": "y"})
+        sweep.send("post", pages[webhook], body="%ff%fe")
+    assert sweep.sent > 50 and not sweep.failures, "\n".join(sweep.failures)
 
 
 def test_no_parameter_of_the_api_gives_a_server_error(client, registry):
