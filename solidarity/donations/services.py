@@ -81,8 +81,11 @@ def _locked_gift(provider: str, reference: str) -> Gift | None:
     return Gift.objects.select_for_update().filter(reference_hash=reference_hash(provider, reference)).first()
 
 
-def _new_gift(provider: str, reading, campaign_id: int, monthly: MonthlyGift | None) -> Gift:
-    gift, _created = Gift.objects.get_or_create(
+def _new_gift(provider: str, reading, campaign_id: int, monthly: MonthlyGift | None) -> tuple[Gift, bool]:
+    """The gift of this payment, locked, and whether this transaction made it. If it did, the
+    reading it was made from is the latest word: nobody wrote the gift before, and whoever comes
+    next waits for this transaction's commit (the unique reference), then reads again."""
+    gift, created = Gift.objects.get_or_create(
         reference_hash=reference_hash(provider, reading.reference),
         defaults={
             "campaign_id": campaign_id,
@@ -93,7 +96,7 @@ def _new_gift(provider: str, reading, campaign_id: int, monthly: MonthlyGift | N
             "monthly": monthly,
         },
     )
-    return Gift.objects.select_for_update().get(pk=gift.pk)
+    return Gift.objects.select_for_update().get(pk=gift.pk), created
 
 
 def _set_standing(gift: Gift, *, amount: int, refunded: int, disputed: int, currency: str) -> bool:
@@ -119,7 +122,16 @@ def credit_stripe_payment(
         campaign_id = _existing_campaign(first.campaign_id or campaign_id)
         if campaign_id is None:
             return None
-        gift = _new_gift(Provider.STRIPE, first, campaign_id, monthly)
+        gift, created = _new_gift(Provider.STRIPE, first, campaign_id, monthly)
+        if created:
+            _set_standing(
+                gift,
+                amount=first.amount,
+                refunded=first.refunded,
+                disputed=first.disputed,
+                currency=first.currency,
+            )
+            return gift
     now = providers.stripe_payment(reference)  # read under the gift's lock: the latest word wins
     if now is not None:
         _set_standing(
@@ -139,7 +151,10 @@ def credit_btcpay_invoice(reference: str) -> Gift | None:
         campaign_id = _existing_campaign(first.campaign_id)
         if campaign_id is None:
             return None
-        gift = _new_gift(Provider.BTCPAY, first, campaign_id, None)
+        gift, created = _new_gift(Provider.BTCPAY, first, campaign_id, None)
+        if created:
+            _set_standing(gift, amount=first.amount, refunded=0, disputed=0, currency=first.currency)
+            return gift
     now = providers.btcpay_invoice(reference)
     if now is not None and now.status in (providers.BTCPAY_SETTLED, providers.BTCPAY_INVALID):
         voided = now.amount if now.status == providers.BTCPAY_INVALID else 0
