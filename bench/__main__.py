@@ -444,6 +444,64 @@ def donations_bench() -> None:
     server.stop()
 
 
+def parcels_bench() -> None:
+    """The parcel planner (rules for a facility, then the plan) and the forms' PDF."""
+    import datetime
+    import warnings
+    from decimal import Decimal
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from solidarity.parcels import checker, pdf, services
+    from solidarity.parcels.checker import Line
+    from solidarity.registry.country import load_country
+    from solidarity.registry.models import Facility, Person
+
+    call_command("migrate", verbosity=0)
+    load_country()
+    services.load_rules(country="by", actor_label="bench")
+    facility = Facility.objects.select_related("kind").get(slug="sizo-7-brest")
+    today = datetime.date(2026, 11, 20)
+    sent = [services.Sent(today, services.Counts.POSTED, kg=Decimal("5"))]
+
+    def planned():
+        rules = services.rules_for(facility, regime="")
+        return services.plan(rules, relative=True, after_verdict=False, sent=sent, today=today)
+
+    lines = [
+        Line(item["name"]["ru"], Decimal(item["kg"]), Decimal(item["eur"]))
+        for item in checker.country_data_items()
+    ]
+    person = Person(
+        first_name_ru="Мария", last_name_ru="Колесникова", first_name_en="Maryia", last_name_en="Kalesnikava"
+    )
+    print(f"\n== parcels ({connection.vendor}) ==")
+    print("plan a parcel (rules + plan)            ", describe(timed(planned, 200)))
+    rules = services.rules_for(facility, regime="")
+    print(
+        f"check {len(lines)} items                          ",
+        describe(timed(lambda: checker.check(lines, rules=rules, from_abroad=True), 200)),
+    )
+    made = pdf.forms(person=person, facility=facility, lines=lines, from_abroad=True, today=today)
+    print(
+        "the forms' PDF (application + CN23)     ",
+        describe(
+            timed(
+                lambda: pdf.forms(
+                    person=person, facility=facility, lines=lines, from_abroad=True, today=today
+                ),
+                20,
+            )
+        ),
+        f"  {len(made) / 1024:.0f} KB",
+    )
+
+
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_PEOPLE", "5000,50000").split(",")]
     if sys.argv[1:] == ["friends"]:
@@ -451,6 +509,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["donations"]:
         donations_bench()
+        return
+    if sys.argv[1:] == ["parcels"]:
+        parcels_bench()
         return
     if len(sys.argv) > 1:  # one size, in its own process and database
         run(int(sys.argv[1]))
@@ -471,6 +532,7 @@ def main() -> None:
             print("\n(friendship on SQLite: set BENCH_POSTGRES_URL to a scratch database for PostgreSQL)")
         subprocess.run([sys.executable, "-m", "bench", "friends"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "donations"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "bench", "parcels"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

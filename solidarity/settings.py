@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "solidarity.friends",
     "solidarity.letters",
     "solidarity.donations",
+    "solidarity.parcels",
     "solidarity.staff",
 ]
 

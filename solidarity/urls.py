@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.friends.urls")),
     path("", include("solidarity.letters.urls")),
     path("", include("solidarity.donations.urls")),
+    path("", include("solidarity.parcels.urls")),
     prefix_default_language=True,
 )
 

@@ -11,6 +11,7 @@ the caller's to leave out: the details are stored as given.
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,8 @@ def _plain(value: Any) -> Any:
         return str(value)
     if isinstance(value, FieldFile):
         return value.name or ""
+    if isinstance(value, Decimal):
+        return str(value)
     return value
 
 

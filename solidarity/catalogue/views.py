@@ -253,8 +253,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def facility_detail(request: HttpRequest, slug: str) -> HttpResponse:
     facility = get_object_or_404(Facility.objects.select_related("kind", "region"), slug=slug)
     held = Person.objects.published().filter(current_facility=facility, status=Status.POLITICAL_PRISONER)
+    today = timezone.localdate()
+    sections = [
+        (section.template, context)
+        for section in plugins.facility_sections
+        if (context := section.context(facility, today)) is not None
+    ]
     return render(
-        request, "catalogue/facility_detail.html", {"facility": facility, "held_count": held.count()}
+        request,
+        "catalogue/facility_detail.html",
+        {"facility": facility, "held_count": held.count(), "sections": sections},
     )
 
 

@@ -8,6 +8,7 @@ it live in its own app's services.
 | point | entry | asked by |
 |---|---|---|
 | `profile_sections` | `ProfileSection` | the catalogue's profile page and its printable version |
+| `facility_sections` | `FacilitySection` | the catalogue's facility page |
 | `dues` | f(friendship, marks, today) -> Due or None | the friend's page (`friends.dues`) |
 | `friend_actions` | `PersonAction` | the friend's page, beside each person they support |
 | `calendar_events` | f(friendship, today) -> list of icalendar events | the friend's calendar feed |
@@ -51,6 +52,15 @@ class PluginPoint(Generic[Entry]):
 @dataclass(frozen=True)
 class ProfileSection:
     """A part of a person's profile: `template` rendered with what `context(person, today)`
+    returns as `section`, or nothing when it returns None."""
+
+    template: str
+    context: Callable[[Any, datetime.date], dict | None]
+
+
+@dataclass(frozen=True)
+class FacilitySection:
+    """A part of a facility's page: `template` rendered with what `context(facility, today)`
     returns as `section`, or nothing when it returns None."""
 
     template: str
@@ -112,6 +122,7 @@ class RolePermissions:
 
 
 profile_sections: PluginPoint[ProfileSection] = PluginPoint("profile_sections")
+facility_sections: PluginPoint[FacilitySection] = PluginPoint("facility_sections")
 dues: PluginPoint[Callable] = PluginPoint("dues")
 friend_actions: PluginPoint[PersonAction] = PluginPoint("friend_actions")
 calendar_events: PluginPoint[Callable] = PluginPoint("calendar_events")

@@ -108,8 +108,8 @@ def me(request: HttpRequest) -> HttpResponse:
         return redirect("friends_home")
     today = timezone.localdate()
     friendships = list(
-        friend.friendships.select_related("person__current_facility")
-        .prefetch_related("marks")
+        friend.friendships.select_related("person__current_facility__kind")
+        .prefetch_related("marks", "person__sentences")
         .order_by("person__last_name")
     )
     people = with_card_facts([f.person for f in friendships], today)
@@ -184,7 +184,11 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     friend = Friend.objects.filter(calendar_hash=codenames.calendar_hash(token)).first()
     if friend is None:
         raise Http404
-    friendships = list(Friendship.objects.filter(friend=friend).select_related("person"))
+    friendships = list(
+        Friendship.objects.filter(friend=friend)
+        .select_related("person__current_facility__kind")
+        .prefetch_related("marks", "person__sentences")
+    )
     body = calendar.build(friendships, timezone.localdate(), settings.SITE_NAME)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 

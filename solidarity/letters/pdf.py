@@ -165,6 +165,12 @@ class _Document(FPDF):
                 self.add_font(family, style, str(path))
 
 
+def blank_document(day: datetime.date) -> FPDF:
+    """An A4 document with our fonts (Serif, Sans, Sans bold) and no time of day in it, for other
+    apps' printed forms (a parcel's application, a customs declaration, a receipt)."""
+    return _Document(day)
+
+
 def document_for(sheets: list[Sheet]) -> bytes:
     """One PDF with every sheet and its envelope, in order (a volunteer's batch, or one writer's letter)."""
     pdf = _Document(sheets[0].day if sheets else datetime.date.today())

@@ -14,6 +14,7 @@ from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.core import plugins
 from solidarity.friends.dues import Due
 from solidarity.friends.tests.helpers import solved
+from solidarity.registry.tests.factories import FacilityFactory
 
 TOY_TEMPLATES = Path(__file__).parent / "templates"
 toy_router = Router(tags=["toy"])
@@ -28,6 +29,10 @@ def toy_section(person, today):
     return {"word": "marigold"} if person.last_name_en == "Toyeva" else None
 
 
+def toy_facility_section(facility, today):
+    return {"word": "cornflower"} if facility.slug == "toy-garden-prison" else None
+
+
 def toy_due(friendship, marks, today):
     return Due("toy", f"Water the toy garden for {friendship.person.full_name}")
 
@@ -39,6 +44,9 @@ def toy_app(settings):
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0].get("DIRS", []), TOY_TEMPLATES]}
     ]
     plugins.profile_sections.register("toy", plugins.ProfileSection("toy/_section.html", toy_section))
+    plugins.facility_sections.register(
+        "toy", plugins.FacilitySection("toy/_facility_section.html", toy_facility_section)
+    )
     plugins.dues.register("toy", toy_due, order=1)
     plugins.friend_actions.register(
         "toy", plugins.PersonAction("Plant a tree", lambda person: f"/toy/plant/{person.pk}/")
@@ -50,6 +58,7 @@ def toy_app(settings):
     yield
     for point in (
         plugins.profile_sections,
+        plugins.facility_sections,
         plugins.dues,
         plugins.friend_actions,
         plugins.help_cards,
@@ -64,6 +73,17 @@ def test_a_registered_profile_section_shows_on_the_profile_it_applies_to(client,
     other = prisoner(first_name_en="Ihar", last_name_en="Losik")
     assert "Toy section for Alesia Toyeva: marigold" in client.get(f"/en/people/{toy.pk}/").content.decode()
     assert "toy-section" not in client.get(f"/en/people/{other.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_registered_facility_section_shows_on_the_facility_it_applies_to(client, toy_app):
+    toy = FacilityFactory(slug="toy-garden-prison", name_en="Toy Garden Prison")
+    other = FacilityFactory(slug="other-prison")
+    assert (
+        "Toy note for Toy Garden Prison: cornflower"
+        in client.get(f"/en/facilities/{toy.slug}/").content.decode()
+    )
+    assert "toy-facility" not in client.get(f"/en/facilities/{other.slug}/").content.decode()
 
 
 @pytest.mark.django_db
@@ -110,9 +130,10 @@ def test_the_sites_own_apps_fill_the_plug_in_points():
         "campaigns",
     ]
     assert [entry.prefix for entry in plugins.api_routers] == ["", "stats", "letters", "campaigns"]
-    assert [action.label for action in plugins.friend_actions] == ["Write a letter"]
+    assert [action.label for action in plugins.friend_actions] == ["Write a letter", "Plan a parcel"]
     assert [section.template for section in plugins.profile_sections] == [
         "friends/_profile_section.html",
         "letters/_profile_section.html",
+        "parcels/_profile_section.html",
         "donations/_profile_section.html",
     ]

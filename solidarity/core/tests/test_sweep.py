@@ -257,6 +257,9 @@ def urls(person) -> dict[str, str]:
         "read_reply": "/en/letters/replies/1/",
         "delete_reply": "/en/letters/replies/1/delete/",
         "letters_evening": "/en/letters/evening/",
+        "parcel_plan": f"/en/people/{person.pk}/parcel/",
+        "parcel_forms": f"/en/people/{person.pk}/parcel/forms.pdf",
+        "parcel_report": f"/en/facilities/{facility}/parcel-report/",
         "campaigns": "/en/donate/",
         "campaign": f"/en/donate/{person.campaigns.get().pk}/",
         "give": f"/en/donate/{person.campaigns.get().pk}/give/",
@@ -307,6 +310,19 @@ def test_no_query_of_the_public_pages_gives_a_server_error(client, registry, nam
     for name in names:
         sweep.page(urls(registry)[name], EXTRA_QUERY.get(name, []))
     assert sweep.sent > 10 and not sweep.failures, "\n".join(sweep.failures)
+
+
+def test_no_field_of_the_parcels_pages_gives_a_server_error(client, registry):
+    pages = urls(registry)
+    sweep = Sweep(client)
+    for name in ("parcel_plan", "parcel_report"):
+        sweep.page(pages[name])
+    sweep.fields(
+        "get",
+        pages["parcel_forms"],
+        {"form-TOTAL_FORMS": "8", "form-INITIAL_FORMS": "0", "form-0-name": "Tea"},
+    )
+    assert sweep.sent > 50 and not sweep.failures, "\n".join(sweep.failures)
 
 
 def test_no_field_of_the_friends_pages_gives_a_server_error(client, friend_client, registry):

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("people/<int:pk>/parcel/", views.plan, name="parcel_plan"),
+    path("people/<int:pk>/parcel/forms.pdf", views.forms, name="parcel_forms"),
+    path("facilities/<slug:slug>/parcel-report/", views.report, name="parcel_report"),
+]
