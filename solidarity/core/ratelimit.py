@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from .cache import Unavailable
 
-__all__ = ["Unavailable", "attempt", "client_key", "forgive", "hit", "told_apart"]
+__all__ = ["Unavailable", "attempt", "client_key", "forgive", "hit", "refusal", "told_apart"]
 
 
 def _ledger():
@@ -71,6 +71,16 @@ def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Counts one event in the window that started with the first, unless `limit` events are
     counted already; True when this one may go ahead. A refused event is not counted."""
     return _ledger().hit(_key(scope, key), limit=limit, window=window)
+
+
+def refusal(request: HttpRequest, scope: str, *, per_hour: int, message: str) -> str | None:
+    """Counts one event of this client in the hour; what to tell it if it may not go on (`message`
+    over the limit; "try again in a minute" while the limits cannot be checked), or None."""
+    try:
+        allowed = hit(scope, client_key(request), limit=per_hour, window=3600)
+    except Unavailable as outage:
+        return str(outage)
+    return None if allowed else message
 
 
 def attempt(scope: str, key: str, *, free: int, window: int, longest: int) -> bool:

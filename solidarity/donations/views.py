@@ -110,11 +110,11 @@ def give(request: HttpRequest, pk: int) -> HttpResponse:
     form = GiftForm(request.POST, campaign=campaign, methods=_methods(inside))
     context.update(form=form, inside=inside)
     if form.is_valid():
-        refusal = _refused_by_limit(
+        refusal = ratelimit.refusal(
             request,
             "donations",
-            settings.DONATION_LIMIT_PER_HOUR,
-            _("Too many gifts started from here in the last hour. Please try again later."),
+            per_hour=settings.DONATION_LIMIT_PER_HOUR,
+            message=_("Too many gifts started from here in the last hour. Please try again later."),
         )
         if refusal:
             context["trouble"] = refusal
@@ -177,16 +177,6 @@ def _gift_reference(request: HttpRequest) -> tuple[str, str, dict | None]:
         if invoice is not None:
             return Provider.BTCPAY, invoice.reference, None
     raise Http404
-
-
-def _refused_by_limit(request: HttpRequest, scope: str, per_hour: int, message: str) -> str | None:
-    """Why this client may not go on (over the limit; "try again in a minute" while the limits
-    cannot be checked), or None."""
-    try:
-        allowed = ratelimit.hit(scope, ratelimit.client_key(request), limit=per_hour, window=3600)
-    except ratelimit.Unavailable as outage:
-        return str(outage)
-    return None if allowed else message
 
 
 @form_page
@@ -256,11 +246,11 @@ def stop_monthly(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
-        refusal = _refused_by_limit(
+        refusal = ratelimit.refusal(
             request,
             "donations-stop",
-            20,
-            _("Too many attempts from here in the last hour. Please try again later."),
+            per_hour=20,
+            message=_("Too many attempts from here in the last hour. Please try again later."),
         )
         if refusal:
             context["trouble"] = refusal

@@ -172,16 +172,6 @@ def _hand_over_page(request: HttpRequest, person: Person, form: HandOverForm) ->
     )
 
 
-def _limited(request: HttpRequest, scope: str, per_hour: int, message: str) -> str | None:
-    """Counts one event of this client; what to tell it if it may not go on (`message` over the
-    limit; "try again in a minute" while the limits cannot be checked), or None."""
-    try:
-        allowed = ratelimit.hit(scope, ratelimit.client_key(request), limit=per_hour, window=3600)
-    except ratelimit.Unavailable as outage:
-        return str(outage)
-    return None if allowed else message
-
-
 @require_POST
 @form_page
 def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
@@ -194,11 +184,11 @@ def hand_over(request: HttpRequest, pk: int) -> HttpResponse:
             return _hand_over_page(request, person, form)
         messages.error(request, _("The letter did not come through. Please write it again."))
         return redirect("compose_letter", pk=person.pk)
-    refusal = _limited(
+    refusal = ratelimit.refusal(
         request,
         "letters:hand_over",
-        settings.LETTERS_LIMIT_PER_HOUR,
-        _("Too many letters from here. Please try again in an hour."),
+        per_hour=settings.LETTERS_LIMIT_PER_HOUR,
+        message=_("Too many letters from here. Please try again in an hour."),
     )
     if refusal:
         form.add_error(None, refusal)
@@ -260,11 +250,11 @@ def follow(request: HttpRequest) -> HttpResponse:
             request.session.pop(SESSION_KEY, None)
             return redirect("letters_follow")
         if form.is_valid():
-            refusal = _limited(
+            refusal = ratelimit.refusal(
                 request,
                 "letters:follow",
-                FOLLOW_LIMIT_PER_HOUR,
-                _("Too many attempts from here. Please try again in an hour."),
+                per_hour=FOLLOW_LIMIT_PER_HOUR,
+                message=_("Too many attempts from here. Please try again in an hour."),
             )
             if refusal:
                 form.add_error(None, refusal)

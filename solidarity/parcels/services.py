@@ -33,10 +33,12 @@ def country_rules() -> list[ParcelRule]:
     """Every rule of the country, read once per version of the rules in each process: pages that
     show many people (the friend's page, a calendar) ask for them without a query each."""
     version = PUBLIC_VERSION.current()
-    if version not in _held:
-        _held.clear()
-        _held[version] = list(ParcelRule.objects.filter(country=settings.COUNTRY).select_related("facility"))
-    return _held[version]
+    rules = _held.get(version)
+    if rules is None:
+        rules = list(ParcelRule.objects.filter(country=settings.COUNTRY).select_related("facility"))
+        _held.clear()  # only the current version is worth holding
+        _held[version] = rules
+    return rules
 
 
 def rules_for(
