@@ -44,6 +44,7 @@ class ReportInline(admin.TabularInline):
 @admin.register(DeviationReport)
 class DeviationReportAdmin(AuditedAdmin):
     list_display = ["received_on", "facility", "rule", "happened_on", "reviewed"]
+    list_select_related = ["facility", "rule__facility"]
     list_filter = ["reviewed", "facility"]
     readonly_fields = ["facility", "happened_on", "what", "received_on"]
     fields = ["facility", "rule", "happened_on", "what", "received_on", "reviewed"]
@@ -70,6 +71,7 @@ class ParcelRuleAdmin(AuditedAdmin, TranslationAdmin):
     list_filter = [StaleFilter, "facility_kind", "counts", "regime"]
     search_fields = ["key", "source_citation"]
     autocomplete_fields = ["facility"]
+    list_select_related = ["facility"]
 
     @admin.display(boolean=True, description=_("stale"))
     def stale(self, rule: ParcelRule) -> bool:

@@ -59,6 +59,38 @@ def country_data_items(country: str | None = None) -> list[dict]:
     return country_data(country or settings.COUNTRY).get("items", [])
 
 
+# Words that say how much, not what: "clothes, 3 items" is as vague as "clothes".
+QUANTITY_WORDS = {
+    "item",
+    "items",
+    "piece",
+    "pieces",
+    "pair",
+    "pairs",
+    "pack",
+    "packs",
+    "kg",
+    "g",
+    "box",
+    "boxes",
+    "штук",
+    "штука",
+    "штуки",
+    "шт",
+    "пара",
+    "пары",
+    "пар",
+    "упаковка",
+    "упаковки",
+    "кг",
+    "г",
+    "набор",
+    "штукі",
+    "пачак",
+    "пачка",
+}
+
+
 def _words(text: str) -> str:
     return " ".join(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", text.casefold()))
 
@@ -92,10 +124,10 @@ def check(
     checks = country_data(country or settings.COUNTRY).get("checks", {})
     findings: list[Finding] = []
     vague = checks.get("vague", {})
-    vague_words = {_words(word) for word in vague.get("words", [])}
+    vague_words = {part for word in vague.get("words", []) for part in _words(word).split()}
     for number, line in enumerate(lines):
         words = _words(line.name)
-        if words in vague_words:
+        if words and set(words.split()) - QUANTITY_WORDS <= vague_words:
             findings.append(
                 Finding(
                     "vague",

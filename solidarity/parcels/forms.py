@@ -72,6 +72,17 @@ class ItemForm(forms.Form):
         label=_("Value, EUR"), min_value=0, max_value=100000, max_digits=9, decimal_places=2, required=False
     )
 
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        from solidarity.letters.pdf import unprintable  # the fonts' map loads with the first check
+
+        missing = sorted({name[start:end] for start, end in unprintable(name)})
+        if missing:
+            raise forms.ValidationError(
+                _("These signs cannot be printed on the forms: %(signs)s") % {"signs": " ".join(missing)}
+            )
+        return name
+
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=8, max_num=30, absolute_max=30, validate_max=True)
 

@@ -145,6 +145,7 @@ def _declaration(pdf, person: Person, facility: Facility, lines: list[Line], for
         "Date and sender's signature: ____________________",
         new_x="LMARGIN",
         new_y="NEXT",
+        align="L",
     )
 
 

@@ -28,8 +28,7 @@ def profile_section(person: Person, today: datetime.date) -> dict | None:
 
 
 def facility_section(facility: Facility, today: datetime.date) -> dict | None:
-    rules = [rule for rule in services.rules_of_facility(facility)]
-    return {"rules": rules} if rules else None
+    return {"rules": services.rules_of_facility(facility)}
 
 
 def plan_for(person: Person) -> str | None:
@@ -58,7 +57,12 @@ def _window(friendship, marks, today: datetime.date):
         return None
     sent = [services.Sent(mark.date, services.Counts.PARCELS) for mark in marks if mark.kind == "parcel"]
     (window,) = services.plan(
-        rules[:1], relative=True, after_verdict=situation.after_verdict, sent=sent, today=today
+        # A friend is not taken for a relative: where only relatives may send, no window is promised.
+        rules[:1],
+        relative=False,
+        after_verdict=situation.after_verdict,
+        sent=sent,
+        today=today,
     )
     return window
 

@@ -14,13 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from solidarity.audit.services import log_change, snapshot
-from solidarity.catalogue.plain_words import add_months
 from solidarity.core.versions import CacheVersion
 from solidarity.registry.models import IN_CUSTODY, Facility, Person
 
 from .models import DeviationReport, ParcelRule
 
 PUBLIC_VERSION = CacheVersion("parcels:public")
+WEIGHT_ONLY = "weight"  # kilograms handed in, counted toward a monthly weight and no yearly number
 STALE_DAYS = 365  # a rule nobody has confirmed for a year is shown to editors as stale
 DATA = resources.files("solidarity.parcels").joinpath("data/parcels")
 Counts = ParcelRule.Counts
@@ -82,7 +82,8 @@ def situation_of(person: Person) -> Situation:
     sentence = max(
         person.sentences.all(), key=lambda s: (s.verdict_date or datetime.date.min, s.pk), default=None
     )
-    after_verdict = bool(facility and facility.kind.slug not in ("pretrial", "temporary") and sentence)
+    # Held anywhere but a detention centre, a person has been sentenced, whether we know the sentence or not.
+    after_verdict = bool(facility and facility.kind.slug not in ("pretrial", "temporary"))
     return Situation(facility, sentence.regime if sentence and after_verdict else "", after_verdict)
 
 
@@ -108,6 +109,8 @@ class Sent:
 
 
 def _counted_by(rule: ParcelRule, sent: Sent) -> bool:
+    if sent.counts == WEIGHT_ONLY:
+        return False
     if rule.counts == Counts.PARCELS:
         return sent.counts in (Counts.PARCELS, Counts.POSTED, Counts.HANDED)
     return sent.counts == rule.counts
@@ -130,8 +133,9 @@ def plan(
         if rule.kg_per_month is not None:
             used = sum(
                 (s.kg or Decimal(0))
-                for s in counted
-                if (s.day.year, s.day.month) == (today.year, today.month)
+                for s in sent
+                if (s.counts == WEIGHT_ONLY or _counted_by(rule, s))
+                and (s.day.year, s.day.month) == (today.year, today.month)
             )
             kg_left = max(rule.kg_per_month - used, Decimal(0))
         relatives_only = rule.senders == ParcelRule.Senders.RELATIVES or (
@@ -141,17 +145,19 @@ def plan(
             reasons.append(
                 _("Only relatives may send these; anyone else needs the permission of the facility's head.")
             )
+        spaced = None
+        if rule.spaced_evenly and rule.per_year and counted:
+            # "Twelve months divided by the yearly number", in days: 61 for six a year, 46 for eight.
+            spaced = max(s.day for s in counted) + datetime.timedelta(days=round(365.25 / rule.per_year))
         if left == 0:
             reasons.append(_("This year's %(count)s are used.") % {"count": rule.per_year})
-            next_on = next_year
-        elif rule.spaced_evenly and rule.per_year and counted:
-            spaced = add_months(max(s.day for s in counted), 12 // rule.per_year)
-            if spaced > today:
-                reasons.append(
-                    _("They are spaced evenly: one every %(months)s months.")
-                    % {"months": 12 // rule.per_year}
-                )
-                next_on = spaced
+            next_on = max(next_year, spaced or next_year)
+        elif spaced and spaced > today:
+            reasons.append(
+                _("They are spaced evenly: one every %(days)s days.")
+                % {"days": round(365.25 / rule.per_year)}
+            )
+            next_on = spaced
         if kg_left is not None and kg_left <= 0:
             reasons.append(_("This month's %(kg)s kg are used.") % {"kg": rule.kg_per_month})
             next_on = max(next_on or next_month, next_month)

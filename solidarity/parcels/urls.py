@@ -4,6 +4,5 @@ from . import views
 
 urlpatterns = [
     path("people/<int:pk>/parcel/", views.plan, name="parcel_plan"),
-    path("people/<int:pk>/parcel/forms.pdf", views.forms, name="parcel_forms"),
     path("facilities/<slug:slug>/parcel-report/", views.report, name="parcel_report"),
 ]

@@ -31,8 +31,9 @@ def _marked_parcels(request: HttpRequest, person: Person, today: datetime.date) 
 
 @form_page
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    """The planner: may I send a parcel now, how much, and when the next window opens. A GET form:
-    the answers stay in the address of this page only, and nothing is stored."""
+    """The planner and the item checker, one form posted (so that none of it stays in the
+    browser's history): may I send a parcel now, how much, when the next window opens; are these
+    items allowed; and the forms printed. Nothing is stored."""
     person = get_object_or_404(
         Person.objects.published().select_related("current_facility__kind").prefetch_related("sentences"),
         pk=pk,
@@ -43,77 +44,101 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "parcels/plan.html", context)
     situation = services.situation_of(person)
     marked = _marked_parcels(request, person, today)
-    initial = {"parcels": marked} if marked else {}
-    form = PlanForm(request.GET if "relative" in request.GET else None, initial=initial)
-    conditions = ParcelRule.Conditions.ORDINARY
-    if form.is_bound and form.is_valid():
-        conditions = form.cleaned_data.get("conditions") or conditions
+    post = request.POST if request.method == "POST" else None
+    form = PlanForm(post, initial={"parcels": marked} if marked else {})
+    items = ItemFormSet(post, prefix="items")
+    parcel = ParcelForm(post)
+    valid = form.is_bound and form.is_valid()
+    conditions = (form.cleaned_data.get("conditions") if valid else "") or ParcelRule.Conditions.ORDINARY
     rules = services.rules_for(situation.facility, regime=situation.regime, conditions=conditions)
-    context.update(situation=situation, rules=rules, form=form, marked=marked)
-    context["regime_label"] = Sentence.Regime(situation.regime).label if situation.regime else ""
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        # This year's parcels, the last of them on the day given (the others before it).
-        last = data["last"] if data.get("last") and data["last"].year == today.year else today
-        sent = [Sent(min(last, today), Counts.PARCELS) for _ in range(data.get("parcels") or 0)]
-        sent += [Sent(today, Counts.PACKETS) for _ in range(data.get("packets") or 0)]
-        if data.get("kg"):
-            sent.append(Sent(today, Counts.HANDED, kg=Decimal(data["kg"])))
-        context["windows"] = services.plan(
-            rules, relative=form.is_relative(), after_verdict=situation.after_verdict, sent=sent, today=today
+    context.update(
+        situation=situation,
+        rules=rules,
+        form=form,
+        items=items,
+        parcel=parcel,
+        marked=marked,
+        regime_label=dict(Sentence.Regime.choices).get(situation.regime, ""),
+        catalogue=checker.catalogue(),
+        abroad=checker.abroad_rules(),
+    )
+    if not valid:
+        return render(request, "parcels/plan.html", context)
+    windows = services.plan(
+        rules,
+        relative=form.is_relative(),
+        after_verdict=situation.after_verdict,
+        sent=_sent(form.cleaned_data, today),
+        today=today,
+    )
+    context["windows"] = windows
+    if items.is_valid() and parcel.is_valid():
+        kg_left = min(
+            (w.kg_left_this_month for w in windows if w.kg_left_this_month is not None), default=None
         )
-    context.update(_checked(request, rules), catalogue=checker.catalogue(), abroad=checker.abroad_rules())
+        context.update(_checked(items, parcel, rules, kg_left))
+        if request.POST.get("action") == "pdf" and context.get("printable"):
+            return _forms_pdf(person, situation, context["lines"], parcel.cleaned_data["abroad"], today)
     return render(request, "parcels/plan.html", context)
+
+
+def _sent(data: dict, today: datetime.date) -> list[Sent]:
+    """What the sender told us, as the planner counts it: this year's parcels (undated ones at the
+    year's start, so that only a given date can space the next one), the last one on its day
+    (last year's too, for the spacing), small packets, and the kilograms handed in this month."""
+    count, last = data.get("parcels") or 0, data.get("last")
+    if last and last > today:
+        last = None
+    sent = []
+    if last and last.year == today.year:
+        count = max(count, 1)
+        sent.append(Sent(last, Counts.PARCELS))
+        count -= 1
+    elif last:
+        sent.append(Sent(last, Counts.PARCELS))
+    sent += [Sent(datetime.date(today.year, 1, 1), Counts.PARCELS) for _ in range(count)]
+    sent += [Sent(datetime.date(today.year, 1, 1), Counts.PACKETS) for _ in range(data.get("packets") or 0)]
+    if data.get("kg"):
+        sent.append(Sent(today, services.WEIGHT_ONLY, kg=Decimal(data["kg"])))
+    return sent
 
 
 # Findings that would have the parcel refused: the forms are not printed while one stands.
 REFUSED = ("vague", "forbidden", "weight-missing", "too-heavy", "over-month")
 
 
-def _checked(request: HttpRequest, rules) -> dict:
-    """The item checker's form and, once items are given, its findings."""
-    bound = "form-TOTAL_FORMS" in request.GET
-    items = ItemFormSet(request.GET if bound else None)
-    parcel = ParcelForm(request.GET if bound else None)
-    result = {"items": items, "parcel": parcel}
-    if bound and items.is_valid() and parcel.is_valid():
-        lines = [
-            Line(d["name"].strip(), d.get("kg"), d.get("eur"), d.get("count") or 1)
-            for d in items.cleaned_data
-            if d.get("name", "").strip()
-        ]
-        findings = checker.check(lines, rules=rules, from_abroad=parcel.cleaned_data["abroad"])
-        result.update(
-            lines=lines,
-            findings=findings,
-            printable=bool(lines) and not any(f.code.split(":")[0] in REFUSED for f in findings),
-            declaration=checker.declaration_form(lines) if parcel.cleaned_data["abroad"] else "",
-        )
-    return result
+def _checked(items, parcel, rules, kg_left) -> dict:
+    """The item checker's findings, once items are given (a catalogue item's weight and value
+    filled in where the sender left them out)."""
+    known = {item["label"]: item for item in checker.catalogue()} | {
+        name: item for item in checker.country_data_items() for name in item["name"].values()
+    }
+    lines = []
+    for data in items.cleaned_data:
+        name = (data.get("name") or "").strip()
+        if not name:
+            continue
+        item = known.get(name, {})
+        kg = data.get("kg") if data.get("kg") is not None else (Decimal(item["kg"]) if item else None)
+        eur = data.get("eur") if data.get("eur") is not None else (Decimal(item["eur"]) if item else None)
+        lines.append(Line(name, kg, eur, data.get("count") or 1))
+    if not lines:
+        return {}
+    from_abroad = parcel.cleaned_data["abroad"]
+    findings = checker.check(lines, rules=rules, from_abroad=from_abroad, kg_left=kg_left)
+    return {
+        "lines": lines,
+        "findings": findings,
+        "printable": not any(f.code.split(":")[0] in REFUSED for f in findings),
+        "declaration": checker.declaration_form(lines) if from_abroad else "",
+    }
 
 
-@form_page
-def forms(request: HttpRequest, pk: int) -> HttpResponse:
-    """The application with its inventory and, from abroad, the customs declaration, as one PDF;
-    refused (the checker's page again) while a finding would have the parcel sent back."""
+def _forms_pdf(person, situation, lines, from_abroad: bool, today: datetime.date) -> HttpResponse:
     from . import pdf  # fpdf2 and its fonts load with the first parcel's forms, not in every worker
 
-    person = get_object_or_404(
-        Person.objects.published().select_related("current_facility__kind").prefetch_related("sentences"),
-        pk=pk,
-    )
-    if not services.in_custody(person):
-        return plan(request, pk)
-    situation = services.situation_of(person)
-    checked = _checked(request, services.rules_for(situation.facility, regime=situation.regime))
-    if not checked.get("printable"):
-        return plan(request, pk)
     document = pdf.forms(
-        person=person,
-        facility=situation.facility,
-        lines=checked["lines"],
-        from_abroad=checked["parcel"].cleaned_data["abroad"],
-        today=timezone.localdate(),
+        person=person, facility=situation.facility, lines=lines, from_abroad=from_abroad, today=today
     )
     response = HttpResponse(document, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="parcel-forms.pdf"'

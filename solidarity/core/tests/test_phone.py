@@ -90,7 +90,6 @@ def public_pages(person) -> dict[str, str]:
         "follow": "letters/follow/",
         "parcel plan": f"people/{person.pk}/parcel/",
         "parcel report": f"facilities/{person.current_facility.slug}/parcel-report/",
-        "parcel answer": f"people/{person.pk}/parcel/?relative=no&parcels=2&packets=0&conditions=ordinary",
         "campaigns": "donate/",
         "campaign": f"donate/{person.campaigns.get().pk}/",
         "giving": f"donate/{person.campaigns.get().pk}/give/",

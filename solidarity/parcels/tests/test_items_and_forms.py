@@ -81,14 +81,14 @@ def pdf_text(response) -> list[str]:
 
 
 def items_query(*lines, abroad=False) -> dict:
-    query = {"form-TOTAL_FORMS": "8", "form-INITIAL_FORMS": "0"}
+    query = {"items-TOTAL_FORMS": "8", "items-INITIAL_FORMS": "0", "relative": "yes", "action": "check"}
     for number, (name, count, kg, eur) in enumerate(lines):
         query.update(
             {
-                f"form-{number}-name": name,
-                f"form-{number}-count": count,
-                f"form-{number}-kg": kg,
-                f"form-{number}-eur": eur,
+                f"items-{number}-name": name,
+                f"items-{number}-count": count,
+                f"items-{number}-kg": kg,
+                f"items-{number}-eur": eur,
             }
         )
     if abroad:
@@ -100,9 +100,11 @@ def test_the_forms_are_printed_with_the_facility_and_the_items_readable_back(cli
     query = items_query(
         ("Чай чёрный, 250 г", "2", "0.27", "4"), ("Warm wool socks, 3 pairs", "1", "0.3", "12"), abroad=True
     )
-    page = client.get(reverse("parcel_plan", args=[held.pk]), query).content.decode()
+    page = client.post(reverse("parcel_plan", args=[held.pk]), query).content.decode()
     assert "Nothing found" in page and "customs declaration CN22" in page
-    application, declaration = pdf_text(client.get(reverse("parcel_forms", args=[held.pk]), query))
+    application, declaration = pdf_text(
+        client.post(reverse("parcel_plan", args=[held.pk]), {**query, "action": "pdf"})
+    )
     assert "ЗАЯВЛЕНИЕ" in application and "Колесникова Мария Александровна" in application
     assert "Чай чёрный, 250 г" in application and "Носки шерстяные тёплые, 3 пары" in application
     assert "СИЗО № 1 г. Минска" in application
@@ -117,19 +119,20 @@ def test_the_forms_are_printed_with_the_facility_and_the_items_readable_back(cli
 
 def test_no_forms_while_something_would_have_the_parcel_sent_back(client, held):
     query = items_query(("Food", "1", "2", ""))
-    page = client.get(reverse("parcel_plan", args=[held.pk]), query).content.decode()
+    page = client.post(reverse("parcel_plan", args=[held.pk]), query).content.decode()
     assert "too vague" in page and "Download the forms (PDF)" not in page
-    refused = client.get(reverse("parcel_forms", args=[held.pk]), query)
+    refused = client.post(reverse("parcel_plan", args=[held.pk]), {**query, "action": "pdf"})
     assert refused["Content-Type"].startswith("text/html") and "too vague" in refused.content.decode()
 
 
 def test_bad_item_input_gets_messages_not_a_server_error(client, held):
     query = items_query(("Sugar", "-1", "abc", "1e309"))
-    response = client.get(reverse("parcel_plan", args=[held.pk]), query)
+    response = client.post(reverse("parcel_plan", args=[held.pk]), query)
     assert response.status_code == 200 and "errorlist" in response.content.decode()
     assert (
         client.get(
-            reverse("parcel_plan", args=[held.pk]), {"form-TOTAL_FORMS": "9999", "form-INITIAL_FORMS": "0"}
+            reverse("parcel_plan", args=[held.pk]),
+            {"items-TOTAL_FORMS": "9999", "items-INITIAL_FORMS": "0", "relative": "yes"},
         ).status_code
         == 200
     )
@@ -137,5 +140,29 @@ def test_bad_item_input_gets_messages_not_a_server_error(client, held):
 
 def test_the_planner_says_what_passes_customs_from_abroad_with_its_source(client, held):
     page = client.get(reverse("parcel_plan", args=[held.pk])).content.decode()
+    assert "CN22 for contents under 300 SDR" in page
     assert "From abroad, a parcel of up to 22 EUR and 10 kg passes customs free of duty." in page
     assert "Указ № 360" in page
+
+
+def test_a_parcel_heavier_than_the_months_kilograms_is_found_without_the_planners_answer(client, held):
+    page = client.post(
+        reverse("parcel_plan", args=[held.pk]), items_query(("Sugar, 1 kg", "45", "", ""))
+    ).content.decode()
+    assert "45" in page and "kg left this month" in page and "Download the forms (PDF)" not in page
+
+
+def test_a_catalogue_items_weight_and_value_fill_in_and_unprintable_signs_are_refused(client, held):
+    page = client.post(
+        reverse("parcel_plan", args=[held.pk]), items_query(("Black tea, 250 g", "2", "", ""))
+    ).content.decode()
+    assert "Nothing found" in page  # 0.27 kg each from the catalogue
+    emoji = client.post(
+        reverse("parcel_plan", args=[held.pk]), items_query(("Tea 🍵", "1", "0.3", ""))
+    ).content.decode()
+    assert "cannot be printed on the forms" in emoji
+
+
+def test_a_vague_word_with_a_count_is_still_vague():
+    findings = checker.check([Line("Clothes, 3 items", Decimal("1"))], rules=[], from_abroad=False)
+    assert codes(findings) == ["vague"]

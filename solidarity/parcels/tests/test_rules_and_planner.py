@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from solidarity.audit.models import AuditEntry
@@ -140,10 +141,15 @@ def test_the_planner_answers_from_the_form_and_from_a_friends_marks_and_stores_n
     person = prisoner(facility=minsk, detained=datetime.date(2025, 5, 1))
     url = reverse("parcel_plan", args=[person.pk])
     assert "May I send one now?" in client.get(url).content.decode()
-    answer = client.get(url, {"relative": "no", "parcels": "1", "packets": "0", "kg": "25"}).content.decode()
-    assert "5 kg left this month." in answer and "you may send one now." in answer
-    assert "Select a valid choice" in client.get(url, {"relative": "maybe"}).content.decode()
-    assert client.get(url, {"relative": "yes", "kg": "-3"}).status_code == 200
+    answer = client.post(
+        url, {"relative": "no", "parcels": "1", "packets": "0", "kg": "25", "action": "plan"}
+    )
+    assert (
+        "5 kg left this month." in answer.content.decode()
+        and "you may send one now." in answer.content.decode()
+    )
+    assert "Select a valid choice" in client.post(url, {"relative": "maybe"}).content.decode()
+    assert client.post(url, {"relative": "yes", "kg": "-3"}).status_code == 200
     friend, codename = friends.befriend_with_new_codename(person=person)
     Mark.objects.create(
         friendship=Friendship.objects.get(friend=friend), kind=Mark.Kind.PARCEL, date=datetime.date.today()
@@ -248,3 +254,53 @@ def test_a_visitor_reports_a_rule_not_applied_and_editors_see_it_beside_the_rule
     staff = verified_client(editor)
     beside = staff.get(reverse("admin:parcels_parcelrule_change", args=[rule.pk])).content.decode()
     assert "Refused a 12 kg parcel in November." in beside
+
+
+def test_spacing_is_counted_in_days_and_a_used_up_year_still_waits_for_it(country):
+    colony = country.get(slug="vk-2-babruisk")
+    improved = [
+        r
+        for r in services.rules_for(colony, regime="general", conditions="improved")
+        if r.counts == Counts.PARCELS
+    ]
+    (window,) = services.plan(
+        improved,
+        relative=True,
+        after_verdict=True,
+        sent=[Sent(datetime.date(2026, 10, 15), Counts.PARCELS)],
+        today=TODAY,
+    )
+    assert not window.may_send and window.next_on == datetime.date(2026, 11, 30)  # 46 days for eight a year
+    ordinary = [r for r in services.rules_for(colony, regime="general") if r.counts == Counts.PARCELS]
+    six = [Sent(datetime.date(2026, m, 1), Counts.PARCELS) for m in (1, 3, 5, 7, 9)] + [
+        Sent(datetime.date(2026, 11, 15), Counts.PARCELS)
+    ]
+    (used,) = services.plan(ordinary, relative=True, after_verdict=True, sent=six, today=TODAY)
+    assert used.next_on == datetime.date(2027, 1, 15)  # the new year, and 61 days after the last
+
+
+def test_what_the_sender_says_is_dated_as_they_said_it(client, country):
+    colony = country.get(slug="vk-2-babruisk")
+    person = prisoner(facility=colony, detained=datetime.date(2024, 5, 1))
+    url = reverse("parcel_plan", args=[person.pk])
+    undated = client.post(url, {"relative": "yes", "parcels": "2", "action": "plan"}).content.decode()
+    assert "you may send one now." in undated and "4 left this year." in undated  # no date: no spacing
+    with time_machine.travel(datetime.date(2027, 1, 10)):  # last year's parcel still spaces the next one
+        spaced = client.post(url, {"relative": "yes", "parcels": "0", "last": "2026-12-20", "action": "plan"})
+    assert "spaced evenly" in spaced.content.decode() and "19 February 2027" in spaced.content.decode()
+    kg_only = client.post(
+        url, {"relative": "yes", "parcels": "0", "kg": "3", "action": "plan"}
+    ).content.decode()
+    assert "6 left this year." in kg_only  # kilograms handed in are no parcel of the year's count
+
+
+def test_a_person_in_a_colony_without_a_known_sentence_is_after_the_verdict(client, country):
+    person = prisoner(facility=country.get(slug="vk-2-babruisk"), detained=datetime.date(2024, 5, 1))
+    situation = services.situation_of(person)
+    assert situation.after_verdict and situation.regime == ""
+    assert (
+        "Their regime is not known yet"
+        in client.get(reverse("person_detail", args=[person.pk])).content.decode()
+    )
+    Sentence.objects.create(person=person, term_months=24, regime="weird", source_url="https://example.org/v")
+    assert client.get(reverse("parcel_plan", args=[person.pk])).status_code == 200
