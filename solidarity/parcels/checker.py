@@ -95,6 +95,13 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)?", text.casefold()))
 
 
+def _mentions(words: str, word: str) -> bool:
+    """A whole word of the list, or, for a stem written with a final "*" ("водк*"), any of its forms."""
+    if word.endswith("*"):
+        return re.search(rf"(?<!\w){re.escape(_words(word[:-1]))}\w*", words) is not None
+    return re.search(rf"(?<!\w){re.escape(_words(word))}(?!\w)", words) is not None
+
+
 def _translated(values: dict) -> str:
     return values.get(get_language() or "en") or values.get("en", "")
 
@@ -142,7 +149,7 @@ def check(
         for rule in checks.get("forbidden", []):
             if rule.get("abroad_only") and not from_abroad:
                 continue
-            if any(re.search(rf"(?<!\w){re.escape(_words(word))}(?!\w)", words) for word in rule["words"]):
+            if any(_mentions(words, word) for word in rule["words"]):
                 findings.append(
                     Finding(
                         f"forbidden:{rule['key']}",

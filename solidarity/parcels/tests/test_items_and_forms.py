@@ -166,3 +166,12 @@ def test_a_catalogue_items_weight_and_value_fill_in_and_unprintable_signs_are_re
 def test_a_vague_word_with_a_count_is_still_vague():
     findings = checker.check([Line("Clothes, 3 items", Decimal("1"))], rules=[], from_abroad=False)
     assert codes(findings) == ["vague"]
+
+
+def test_a_stem_finds_every_form_of_a_forbidden_word_and_only_whole_words_otherwise():
+    for name in ("Бутылка водки", "водка 0.5", "алкогольный напиток", "Коньяк", "гарэлкі"):
+        assert codes(checker.check([Line(name, Decimal("0.5"))], rules=[], from_abroad=False)) == [
+            "forbidden:alcohol"
+        ]
+    for name in ("Винегрет в банке", "Wineberry jam", "Пивные дрожжи сухие"):
+        assert checker.check([Line(name, Decimal("0.5"))], rules=[], from_abroad=False) == []
