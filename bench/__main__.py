@@ -366,7 +366,6 @@ def friends_bench() -> None:
 def donations_bench() -> None:
     """Stripe webhooks under load (20 concurrent deliveries, each event twice, the payments read
     back from a Stripe double on 127.0.0.1 over real HTTP), and the campaign page's render time."""
-    import threading
     import warnings
 
     import django
@@ -395,29 +394,9 @@ def donations_bench() -> None:
             intent = server.payment(1000 + number, "eur", {"campaign": str(campaign.pk)})
             events.append(server.event("payment_intent.succeeded", server.intents[intent]))
         deliveries = [server.delivery(event) for event in events] * 2
-        clients, answers = 20, []
-
-        def deliver(chunk):
-            client = Client()
-            try:
-                for body, header in chunk:
-                    answers.append(
-                        client.post(
-                            "/donations/webhooks/stripe/",
-                            data=body,
-                            content_type="application/json",
-                            HTTP_STRIPE_SIGNATURE=header,
-                        ).status_code
-                    )
-            finally:
-                connection.close()
-
-        threads = [threading.Thread(target=deliver, args=(deliveries[i::clients],)) for i in range(clients)]
+        clients = 20
         started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        answers, _errors = fakes.deliver_concurrently(deliveries, clients)
         elapsed = time.perf_counter() - started
         total = campaign.gifts.net_total()
         print(f"\n== donations ({connection.vendor}) ==")

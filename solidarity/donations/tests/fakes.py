@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import stripe
+from django.db import connection
+from django.test import Client
 
 STRIPE_KEY = "sk_test_fake"
 STRIPE_WEBHOOK_SECRET = "whsec_test_fake"
@@ -482,3 +484,36 @@ def btcpay_double(settings):
         yield server
     finally:
         server.stop()
+
+
+def deliver_concurrently(
+    deliveries: list[tuple[bytes, str]], workers: int
+) -> tuple[list[int], list[Exception]]:
+    """Posts signed Stripe deliveries to our webhook from `workers` threads, each with its own
+    client and database connection; the status of every answer, and what any thread raised."""
+    answers: list[int] = []
+    errors: list[Exception] = []
+
+    def deliver(chunk):
+        client = Client()
+        try:
+            for body, header in chunk:
+                answers.append(
+                    client.post(
+                        "/donations/webhooks/stripe/",
+                        data=body,
+                        content_type="application/json",
+                        HTTP_STRIPE_SIGNATURE=header,
+                    ).status_code
+                )
+        except Exception as error:  # noqa: BLE001  (returned to the caller, who reports it)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver, args=(deliveries[i::workers],)) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers, errors

@@ -1,11 +1,9 @@
-import threading
-
 import pytest
 from django.db import connection
-from django.test import Client
 
 from solidarity.donations.models import Gift, ProviderEvent
 
+from . import fakes
 from .helpers import campaign, paid_session_event
 
 
@@ -25,31 +23,7 @@ def test_fifty_events_delivered_twice_each_by_twenty_threads_count_exactly(fake_
         events.append(event)
     deliveries = [fake_stripe.delivery(event) for event in events] * 2
     workers = 20 if connection.vendor == "postgresql" else 4  # SQLite has one writer at a time anyway
-    answers: list[int] = []
-    errors: list[Exception] = []
-
-    def deliver(chunk):
-        client = Client()
-        try:
-            for body, header in chunk:
-                answers.append(
-                    client.post(
-                        "/donations/webhooks/stripe/",
-                        data=body,
-                        content_type="application/json",
-                        HTTP_STRIPE_SIGNATURE=header,
-                    ).status_code
-                )
-        except Exception as error:  # noqa: BLE001  (reported by the assertion below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver, args=(deliveries[i::workers],)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers, errors = fakes.deliver_concurrently(deliveries, workers)
     assert errors == [] and answers == [200] * len(deliveries)
     expected = sum(1000 + n for n in range(50)) - 300 * 10
     assert target.gifts.net_total() == expected
