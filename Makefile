@@ -34,10 +34,12 @@ run: install var/secret_key
 	$(RUN_ENV) $(BIN)/python manage.py load_letter_rules
 	$(RUN_ENV) $(BIN)/python manage.py demo_data --if-empty --people $(DEMO_PEOPLE)
 	$(RUN_ENV) $(BIN)/python manage.py demo_donations --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py demo_magazine --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops). Staff account: make staff USERNAME=you"
 	@# It is the only worker: whatever an earlier one left under way is resumed first.
 	$(RUN_ENV) $(BIN)/python manage.py resume_imports --older-than 0
+	$(RUN_ENV) $(BIN)/python manage.py publish_scheduled
 	@# The background worker (large imports) runs beside the app server and stops with it.
 	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

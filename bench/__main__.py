@@ -481,6 +481,61 @@ def parcels_bench() -> None:
     )
 
 
+def magazine_bench() -> None:
+    """The magazine's pages kept and made afresh, its Markdown, and the monthly issue's files, on
+    the demo's six articles in three languages (one with a picture) about a small demo registry."""
+    import os as _os
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from solidarity.magazine import issues, reading
+    from solidarity.magazine.models import Article
+    from solidarity.magazine.text import to_html
+
+    call_command("migrate", verbosity=0)
+    quiet = open(_os.devnull, "w")  # noqa: SIM115
+    call_command("load_country", stdout=quiet)
+    call_command("demo_data", "--people", "300", "--replace", stdout=quiet)
+    Article.objects.all().delete()
+    call_command("demo_magazine", stdout=quiet)
+    article = reading.published().order_by("published_at").last()
+    person = article.subjects.first()
+    month = issues.months()[0][0]
+    kept, fresh = Client(), Client()
+    fresh.cookies["sessionid"] = "none"  # a visitor with a cookie is never given a kept page
+    print(f"\n== magazine ({connection.vendor}) ==")
+    for name, path in (
+        ("front page", "/en/magazine/"),
+        ("an article", f"/en/magazine/{article.slug}/"),
+        ("a person's stories", f"/en/magazine/about/{person.pk}/"),
+        ("the Atom feed", "/en/magazine/feed/"),
+    ):
+        kept.get(path)
+        print(f"{name + ', kept':40}", describe(timed(lambda path=path: kept.get(path), 50)))
+        print(f"{name + ', made afresh':40}", describe(timed(lambda path=path: fresh.get(path), 50)))
+    body = article.body_ru * 4
+    print(f"Markdown to safe HTML ({len(body)} characters)", describe(timed(lambda: to_html(body), 50)))
+    epub = issues.epub(month, "en", "http://127.0.0.1:8000/")
+    print(
+        "the month's EPUB                        ",
+        describe(timed(lambda: issues.epub(month, "en", "http://x/"), 20)),
+        f"  {len(epub) / 1024:.0f} KB",
+    )
+    pdf = issues.pdf(month, "en", "http://127.0.0.1:8000/")
+    print(
+        "the month's PDF                         ",
+        describe(timed(lambda: issues.pdf(month, "en", "http://x/"), 10)),
+        f"  {len(pdf) / 1024:.0f} KB",
+    )
+
+
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_PEOPLE", "5000,50000").split(",")]
     if sys.argv[1:] == ["friends"]:
@@ -491,6 +546,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["parcels"]:
         parcels_bench()
+        return
+    if sys.argv[1:] == ["magazine"]:
+        magazine_bench()
         return
     if len(sys.argv) > 1:  # one size, in its own process and database
         run(int(sys.argv[1]))
@@ -512,6 +570,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "bench", "friends"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "donations"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "parcels"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "bench", "magazine"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "solidarity.letters",
     "solidarity.donations",
     "solidarity.parcels",
+    "solidarity.magazine",
     "solidarity.staff",
 ]
 
@@ -270,6 +271,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 ADMIN_PATH = "admin/"
+# The magazine's pictures stay in memory while they are re-encoded (`magazine.uploads`).
+FILE_UPLOAD_HANDLERS = [
+    "solidarity.magazine.uploads.PicturesInMemory",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Solidarity back office")
 # django-otp's own throttle off: after a mistyped code it refused even the correct one for a second
 # or more and we could only say "wrong code". `staff.throttle` slows guessing per account instead,

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.letters.urls")),
     path("", include("solidarity.donations.urls")),
     path("", include("solidarity.parcels.urls")),
+    path("", include("solidarity.magazine.urls")),
     prefix_default_language=True,
 )
 

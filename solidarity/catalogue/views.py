@@ -151,13 +151,13 @@ def _profile_context(person: Person) -> dict:
     }
 
 
-def _sections(person: Person, today: datetime.date) -> list[tuple[str, dict]]:
-    """What the apps that registered a profile section have to show about this person."""
-    shown = []
+def _sections(person: Person, today: datetime.date) -> dict[str, list[tuple[str, dict]]]:
+    """What the apps that registered a profile section have to show about this person, by place."""
+    shown: dict[str, list[tuple[str, dict]]] = {"help": [], "after": []}
     for section in plugins.profile_sections:
         context = section.context(person, today)
         if context is not None:
-            shown.append((section.template, context))
+            shown.setdefault(section.place, []).append((section.template, context))
     return shown
 
 

@@ -52,10 +52,12 @@ class PluginPoint(Generic[Entry]):
 @dataclass(frozen=True)
 class ProfileSection:
     """A part of a person's profile: `template` rendered with what `context(person, today)`
-    returns as `section`, or nothing when it returns None."""
+    returns as `section`, or nothing when it returns None; in "How to help" (`place` "help") or
+    after the person's story ("after")."""
 
     template: str
     context: Callable[[Any, datetime.date], dict | None]
+    place: str = "help"
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,11 @@ class ApiRouter:
 
 # The staff roles (groups) an app may grant permissions to; `staff.roles` keeps them in step.
 EDITOR = "editor"
+AUTHOR = "author"
 LETTERS_VOLUNTEER = "letters volunteer"
 FINANCE = "finance"
 TESTIMONY_REVIEWER = "testimony reviewer"
-STAFF_ROLES = (EDITOR, LETTERS_VOLUNTEER, FINANCE, TESTIMONY_REVIEWER)
+STAFF_ROLES = (EDITOR, AUTHOR, LETTERS_VOLUNTEER, FINANCE, TESTIMONY_REVIEWER)
 EDIT = ("view", "add", "change", "delete")
 
 

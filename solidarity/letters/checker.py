@@ -249,7 +249,7 @@ def check(
     found += [
         Finding(category, start, end, text[start:end]) for category, start, end in compiled.matches(folded)
     ]
-    found += _prisoner_names(folded, text, addressee.pk if addressee else None)
+    found += _prisoner_names(folded, text, frozenset({addressee.pk}) if addressee else frozenset())
     found += [Finding("character", start, end, text[start:end]) for start, end in pdf.unprintable(text)]
     length = len(text.strip())
     if kind == "postcard":
@@ -405,7 +405,14 @@ def _name_index(_registry_version: str) -> _NameIndex:
     return _NameIndex({stem: frozenset(ids) for stem, ids in by_stem.items()}, first_names)
 
 
-def _prisoner_names(folded: str, text: str, addressee_id: int | None) -> list[Finding]:
+def prisoner_names(text: str, excluded: frozenset[int] = frozenset()) -> list[Finding]:
+    """Where `text` names someone the registry holds in custody (other than `excluded`): for
+    other apps' checks of what they publish (the magazine's safety review)."""
+    text = (text or "")[:MAX_TEXT]
+    return _prisoner_names(fold(text), text, excluded)
+
+
+def _prisoner_names(folded: str, text: str, excluded: frozenset[int]) -> list[Finding]:
     index = _name_index(versioning.current_version())
     if not index.by_stem:
         return []
@@ -417,7 +424,7 @@ def _prisoner_names(folded: str, text: str, addressee_id: int | None) -> list[Fi
             break  # the writer's own name and their family's ("Обнимаем, Ковалёвы")
         word = match.group().lower()
         stem, people = _people_named(word, index)
-        people -= {addressee_id}
+        people -= excluded
         if not people:
             continue
         before = folded[: match.start()].rstrip()

@@ -129,11 +129,18 @@ def test_the_sites_own_apps_fill_the_plug_in_points():
         "friends_home",
         "campaigns",
     ]
-    assert [entry.prefix for entry in plugins.api_routers] == ["", "stats", "letters", "campaigns"]
+    assert [entry.prefix for entry in plugins.api_routers] == [
+        "",
+        "stats",
+        "letters",
+        "campaigns",
+        "magazine",
+    ]
     assert [action.label for action in plugins.friend_actions] == ["Write a letter", "Plan a parcel"]
     assert [section.template for section in plugins.profile_sections] == [
         "friends/_profile_section.html",
         "letters/_profile_section.html",
         "parcels/_profile_section.html",
         "donations/_profile_section.html",
+        "magazine/_profile_section.html",
     ]

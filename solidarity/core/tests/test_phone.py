@@ -16,6 +16,7 @@ import pytest
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.donations.models import Campaign, Gift, Payout
 from solidarity.letters.services import load_rules
+from solidarity.magazine.tests.helpers import published_article
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Article, Facility, Sentence
 
@@ -66,6 +67,14 @@ def registry():
         campaign=campaign, provider="bank", amount=125_000, received_on=datetime.date(2025, 4, 1)
     )
     Payout.objects.create(campaign=campaign, amount=50_000, paid_on=datetime.date(2025, 6, 1))
+    published_article(
+        "forty-envelopes",
+        subjects=[person],
+        tags=["letters"],
+        title_be="Сорак канвертаў",
+        lead_be="Вечар лістоў у невялікім горадзе.",
+        body_be="Па чацвяргах дзесяць чалавек пішуць лісты.\n\n## Адказ\n\n> Часам адказ прыходзіць.",
+    )
     return person
 
 
@@ -96,6 +105,12 @@ def public_pages(person) -> dict[str, str]:
         "donations summary": "donate/summary/",
         "receipt": "donate/receipt/",
         "stop monthly": "donate/monthly/stop/",
+        "magazine": "magazine/",
+        "magazine article": "magazine/forty-envelopes/",
+        "magazine tag": "magazine/tag/letters/",
+        "magazine person": f"magazine/about/{person.pk}/",
+        "magazine search": "magazine/search/?q=envelopes",
+        "magazine issues": "magazine/issues/",
     }
 
 

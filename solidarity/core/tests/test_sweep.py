@@ -15,6 +15,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.core import guard
@@ -22,6 +23,7 @@ from solidarity.donations.models import Campaign
 from solidarity.donations.tests import fakes
 from solidarity.friends import services as friends
 from solidarity.letters.services import load_rules
+from solidarity.magazine.tests.helpers import published_article
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Sentence
 from solidarity.registry.tests.factories import ArticleFactory
@@ -66,6 +68,9 @@ EXTRA_QUERY = {
     "suggest": ["interests"],
     "letters_evening": ["who", "count", "people"],
     "changes_feed": ["page"],
+    "magazine": ["kind", "page"],
+    "magazine_search": ["q", "page"],
+    "magazine_tag": ["page"],
 }
 
 
@@ -206,6 +211,7 @@ def registry(db, settings):
     person.sentences.get().articles.add(article)
     prisoner(detained=datetime.date(2022, 5, 1), released=datetime.date(2024, 2, 1))
     Campaign.objects.create(person=person, title="A lawyer", goal=100_000, currency="EUR")
+    published_article(slug="a-story", subjects=[person], tags=["family"])
     # The sweep posts hundreds of times from one client: the limits have their own tests.
     settings.FRIENDS_LIMIT_PER_HOUR = settings.FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = 10**6
     settings.LETTERS_LIMIT_PER_HOUR = 10**6
@@ -225,6 +231,7 @@ def friend_client(registry):
 def urls(person) -> dict[str, str]:
     """An address of every public pattern, by name."""
     facility = person.current_facility.slug
+    this_month = timezone.localdate()
     return {
         "home": "/en/",
         "people_list": "/en/people/",
@@ -268,6 +275,16 @@ def urls(person) -> dict[str, str]:
         "donations_summary": "/en/donate/summary/",
         "donations_summary_csv": "/en/donate/summary.csv",
         "donations_summary_chart": "/en/donate/summary.svg",
+        "magazine": "/en/magazine/",
+        "magazine_search": "/en/magazine/search/",
+        "magazine_feed": "/en/magazine/feed/",
+        "magazine_tag": "/en/magazine/tag/family/",
+        "magazine_person": f"/en/magazine/about/{person.pk}/",
+        "magazine_person_feed": f"/en/magazine/about/{person.pk}/feed/",
+        "magazine_issues": "/en/magazine/issues/",
+        "magazine_issue_epub": f"/en/magazine/issues/{this_month:%Y-%m}.epub",
+        "magazine_issue_pdf": f"/en/magazine/issues/{this_month:%Y-%m}.pdf",
+        "magazine_article": "/en/magazine/a-story/",
         "stripe_webhook": "/donations/webhooks/stripe/",
         "btcpay_webhook": "/donations/webhooks/btcpay/",
     }
