@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PEOPLE ?= 3000
 # The embedded setup on this machine: a generated secret, plain HTTP on the loopback address.
-RUN_ENV := SECRET_KEY_FILE=var/secret_key HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost
+RUN_ENV := SECRET_KEY_FILE=var/secret_key HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localhost \
+	TESTIMONY_PUBLIC_KEY_FILE=var/demo-legal-team/public.key
 TEST_ARGS ?=
 
 .PHONY: run test install install-dev lint format messages bench bench-load clean mutants
@@ -28,7 +29,12 @@ var/secret_key: | $(BIN)/python
 	mkdir -p var
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-run: install var/secret_key
+# The demo's legal team: a key pair made here so that testimonies can be tried. In production the
+# private half is made and kept on the legal team's offline machine, never on the server.
+var/demo-legal-team/public.key: | $(BIN)/python
+	$(BIN)/python -m solidarity.testimonies.offline keygen var/demo-legal-team
+
+run: install var/secret_key var/demo-legal-team/public.key
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 	$(RUN_ENV) $(BIN)/python manage.py load_country
 	$(RUN_ENV) $(BIN)/python manage.py load_letter_rules

@@ -536,6 +536,59 @@ def magazine_bench() -> None:
     )
 
 
+def testimonies_bench() -> None:
+    """Sealing a 200 MB attachment through the upload handler, as a witness's upload arrives in
+    64 KB chunks: the time, and the process's peak memory (which must not grow with the file)."""
+    import contextlib
+    import resource
+    import tracemalloc
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.conf import settings
+    from django.core.files.uploadhandler import StopFutureHandlers
+    from django.test import RequestFactory, override_settings
+    from django.utils import translation
+
+    from solidarity.testimonies import sealing, uploads
+
+    megabytes = 200
+    public, _private = sealing.new_key_pair()
+    request = RequestFactory().post("/en/testimonies/new/")
+    chunk = os.urandom(64 * 1024)
+    settings_for_the_run = {
+        "TESTIMONY_PUBLIC_KEY": public,
+        "TESTIMONY_MAX_BYTES": (megabytes + 1) * 1024 * 1024,
+    }
+    with override_settings(**settings_for_the_run), translation.override("en"):
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        started = time.perf_counter()
+        handler = uploads.SealingUploadHandler(request)
+        handler.handle_raw_input(None, {}, megabytes * 1024 * 1024, b"x")
+        with contextlib.suppress(StopFutureHandlers):  # the handler keeps the file from any other
+            handler.new_file("attachments", "video.mp4", "video/mp4", None)
+        for number in range(megabytes * 16):
+            handler.receive_data_chunk(chunk, number * len(chunk))
+        sealed = handler.file_complete(megabytes * 1024 * 1024)
+        elapsed = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    path = uploads.folder() / f"{sealed.stored_name}.sealed"
+    print("\n== testimonies ==")
+    print(
+        f"seal a {megabytes} MB file through the upload handler: {elapsed:.2f} s "
+        f"({megabytes / elapsed:.0f} MB/s); peak Python allocations {peak / 1024 / 1024:.1f} MB; "
+        f"peak RSS grew {(rss_after - rss_before) / 1024:.1f} MB (to {rss_after / 1024:.0f} MB); "
+        f"sealed file {path.stat().st_size / 1024 / 1024:.1f} MB in {settings.PRIVATE_ROOT}"
+    )
+    path.unlink()
+
+
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_PEOPLE", "5000,50000").split(",")]
     if sys.argv[1:] == ["friends"]:
@@ -549,6 +602,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["magazine"]:
         magazine_bench()
+        return
+    if sys.argv[1:] == ["testimonies"]:
+        testimonies_bench()
         return
     if len(sys.argv) > 1:  # one size, in its own process and database
         run(int(sys.argv[1]))
@@ -571,6 +627,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "bench", "donations"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "parcels"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "magazine"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "bench", "testimonies"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "solidarity.donations",
     "solidarity.parcels",
     "solidarity.magazine",
+    "solidarity.testimonies",
     "solidarity.staff",
 ]
 
@@ -273,6 +274,7 @@ LOGIN_URL = "admin:login"
 ADMIN_PATH = "admin/"
 # The magazine's pictures stay in memory while they are re-encoded (`magazine.uploads`).
 FILE_UPLOAD_HANDLERS = [
+    "solidarity.testimonies.uploads.SealingUploadHandler",  # testimonies' files: sealed as they arrive
     "solidarity.magazine.uploads.PicturesInMemory",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
@@ -401,6 +403,21 @@ BTCPAY_WEBHOOK_SECRET = env("BTCPAY_WEBHOOK_SECRET", "")
 BTCPAY_PUBLIC_URL = (env("BTCPAY_PUBLIC_URL", "") or "").rstrip("/")
 BTCPAY_PROXY = env("BTCPAY_PROXY", "")  # socks5h://127.0.0.1:9050 to reach an onion address through Tor
 DONATIONS_PEPPER = env("DONATIONS_PEPPER", "")  # the key of references' and stop codes' hashes
+
+# --- Testimonies ---------------------------------------------------------------------------------
+
+# The legal team's X25519 public key (base64, or a file holding it, as `python -m
+# solidarity.testimonies.offline keygen` writes it). Only ever the public half: `check` fails if a
+# private key is configured. Without one the testimony form says it is closed.
+_TESTIMONY_KEY_FILE = env("TESTIMONY_PUBLIC_KEY_FILE", "")
+_TESTIMONY_KEY_PATH = Path(_TESTIMONY_KEY_FILE) if _TESTIMONY_KEY_FILE else None
+TESTIMONY_PUBLIC_KEY = env("TESTIMONY_PUBLIC_KEY", "") or (
+    _TESTIMONY_KEY_PATH.read_text().strip() if _TESTIMONY_KEY_PATH and _TESTIMONY_KEY_PATH.exists() else ""
+)
+TESTIMONY_MAX_BYTES = env_int("TESTIMONY_MAX_MEGABYTES", 200) * 1024 * 1024  # each attachment
+TESTIMONY_KEEP_DAYS = env_int("TESTIMONY_KEEP_DAYS", 180)  # sealed data not confirmed by then goes
+TESTIMONIES_PEPPER = env("TESTIMONIES_PEPPER", "")  # the codenames' hash key: not the friends'
+TESTIMONY_LEAVE_URL = env("TESTIMONY_LEAVE_URL", "https://www.google.com/search?q=weather")
 DONATION_CURRENCIES = env_list("DONATION_CURRENCIES", "EUR,USD,PLN")
 # Stripe takes refunds for 180 days and disputes for 120: a provider's reference is kept this long
 # after the gift, then only its keyed hash remains.

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.donations.urls")),
     path("", include("solidarity.parcels.urls")),
     path("", include("solidarity.magazine.urls")),
+    path("", include("solidarity.testimonies.urls")),
     prefix_default_language=True,
 )
 

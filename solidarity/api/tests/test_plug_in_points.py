@@ -128,6 +128,7 @@ def test_the_sites_own_apps_fill_the_plug_in_points():
         "birthdays",
         "friends_home",
         "campaigns",
+        "testimonies",
     ]
     assert [entry.prefix for entry in plugins.api_routers] == [
         "",

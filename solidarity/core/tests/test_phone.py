@@ -17,6 +17,7 @@ from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.donations.models import Campaign, Gift, Payout
 from solidarity.letters.services import load_rules
 from solidarity.magazine.tests.helpers import published_article
+from solidarity.testimonies import sealing
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Article, Facility, Sentence
 
@@ -27,7 +28,8 @@ CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "be" / "LC_MESSAGES
 
 
 @pytest.fixture
-def registry():
+def registry(settings):
+    settings.TESTIMONY_PUBLIC_KEY = sealing.new_key_pair()[0]
     load_country()
     load_rules(country="BY", actor_label="tests")
     colony = Facility.objects.get(slug="ik-4-gomel")
@@ -111,6 +113,9 @@ def public_pages(person) -> dict[str, str]:
         "magazine person": f"magazine/about/{person.pk}/",
         "magazine search": "magazine/search/?q=envelopes",
         "magazine issues": "magazine/issues/",
+        "testimonies": "testimonies/",
+        "testimony": "testimonies/new/?photos=original",
+        "testimony follow-up": "testimonies/follow/",
     }
 
 

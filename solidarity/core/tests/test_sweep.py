@@ -24,6 +24,7 @@ from solidarity.donations.tests import fakes
 from solidarity.friends import services as friends
 from solidarity.letters.services import load_rules
 from solidarity.magazine.tests.helpers import published_article
+from solidarity.testimonies import sealing
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Sentence
 from solidarity.registry.tests.factories import ArticleFactory
@@ -216,6 +217,7 @@ def registry(db, settings):
     settings.FRIENDS_LIMIT_PER_HOUR = settings.FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = 10**6
     settings.LETTERS_LIMIT_PER_HOUR = 10**6
     settings.DONATION_LIMIT_PER_HOUR = 10**6
+    settings.TESTIMONY_PUBLIC_KEY = sealing.new_key_pair()[0]
     return person
 
 
@@ -285,6 +287,12 @@ def urls(person) -> dict[str, str]:
         "magazine_issue_epub": f"/en/magazine/issues/{this_month:%Y-%m}.epub",
         "magazine_issue_pdf": f"/en/magazine/issues/{this_month:%Y-%m}.pdf",
         "magazine_article": "/en/magazine/a-story/",
+        "testimonies": "/en/testimonies/",
+        "testimony_new": "/en/testimonies/new/",
+        "testimony_follow": "/en/testimonies/follow/",
+        "testimony_add": "/en/testimonies/follow/add/",
+        "testimony_withdraw": "/en/testimonies/follow/withdraw/",
+        "testimony_leave": "/en/testimonies/leave/",
         "stripe_webhook": "/donations/webhooks/stripe/",
         "btcpay_webhook": "/donations/webhooks/btcpay/",
     }

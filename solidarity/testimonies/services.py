@@ -1,0 +1,313 @@
+"""The testimonies' operations. What a witness writes is sealed to the legal team's public key
+before it is stored (`sealing`); what the server keeps in the clear is only what the legal team
+needs to handle a testimony unopened, and the chain of custody (`CustodyEvent`), dated by the day.
+Nothing here is audited with content or logged: the custody events are the record."""
+
+import datetime
+import hashlib
+import hmac
+import io
+import json
+import os
+import secrets
+import tempfile
+import zipfile
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from solidarity.friends.codenames import new_codename, normalise
+
+from . import sealing
+from .models import CustodyEvent, Question, SealedFile, SealedPart, Testimony
+
+BUNDLE_FORMAT = "solidarity-testimonies/1"
+MAX_PHOTO_BYTES = 40 * 1024 * 1024  # a photo cleaned of its metadata is held whole in memory
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+SITE, WITNESS, LEGAL, RETENTION = "site", "witness", "legal team", "retention"
+
+
+class NotAllowed(Exception):
+    """The step is refused; the message says why, in the user's language."""
+
+
+@lru_cache(maxsize=4)
+def _parsed_key(encoded: str):
+    return sealing.public_key(encoded)
+
+
+def public_key():
+    """The legal team's public key, or None while none is configured (the form is then closed)."""
+    encoded = settings.TESTIMONY_PUBLIC_KEY
+    return _parsed_key(encoded) if encoded else None
+
+
+def _pepper() -> bytes:
+    secret = settings.TESTIMONIES_PEPPER or settings.SECRET_KEY
+    return hmac.new(secret.encode(), b"testimonies:follow-up", hashlib.sha256).digest()
+
+
+def follow_up_hash(codename: str) -> str:
+    """The codename as the server knows it: a keyed hash with a key of the testimonies' own, so
+    that it cannot be matched against a friend's codename hash (`friends.codenames.key_hash`)."""
+    return hmac.new(_pepper(), normalise(codename).encode(), hashlib.sha256).hexdigest()
+
+
+def without_metadata(data: bytes, content_type: str) -> bytes | None:
+    """A photo's pixels only, upright: no location, device or time. None if it cannot be read
+    (it is then sealed as it came, and the manifest says its metadata was not removed)."""
+    try:
+        with Image.open(io.BytesIO(data)) as picture:
+            picture.load()
+            upright = ImageOps.exif_transpose(picture)
+            clean = Image.new(upright.mode if upright.mode in ("RGB", "RGBA", "L") else "RGB", upright.size)
+            clean.paste(upright.convert(clean.mode))
+            out = io.BytesIO()
+            kind = {"image/png": "PNG", "image/webp": "WEBP"}.get(content_type, "JPEG")
+            if kind == "JPEG" and clean.mode == "RGBA":
+                clean = clean.convert("RGB")
+            clean.save(out, format=kind, quality=95)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+
+
+def dated_by_the_day(path: Path) -> None:
+    """A sealed file's times are the day's midnight: the file system would otherwise say to the
+    second when a witness sent it."""
+    midnight = datetime.datetime.combine(
+        timezone.localdate(), datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
+    os.utime(path, (midnight.timestamp(), midnight.timestamp()))
+
+
+def _seal_json(value: dict) -> bytes:
+    return sealing.seal(json.dumps(value, ensure_ascii=False).encode(), public_key())
+
+
+def _custody(reference: str, what: str, role: str) -> None:
+    CustodyEvent.objects.create(reference=reference, what=what, role=role)
+
+
+def _reference() -> str:
+    while True:
+        reference = "T-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if not Testimony.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _attach(testimony: Testimony, files) -> None:
+    SealedFile.objects.bulk_create(
+        SealedFile(
+            testimony=testimony,
+            stored_name=upload.stored_name,
+            sealed_key=upload.sealed_key,
+            sealed_meta=upload.sealed_meta,
+            size=upload.sealed_size,
+        )
+        for upload in files
+    )
+
+
+def discard(files) -> None:
+    """Sealed attachments of a submission that did not go through: nothing of them stays."""
+    from .uploads import folder
+
+    for upload in files:
+        if hasattr(upload, "stored_name"):
+            (folder() / f"{upload.stored_name}.sealed").unlink(missing_ok=True)
+
+
+@transaction.atomic
+def submit(*, answers: dict, consent: dict, files, language: str) -> tuple[Testimony, str]:
+    """Stores a testimony sealed, and returns it with the witness's new codename (shown once)."""
+    if public_key() is None:
+        raise NotAllowed(_("Testimonies cannot be received yet: the legal team's key is not set."))
+    codename = new_codename(language)
+    salt = secrets.token_bytes(sealing.SALT_BYTES)
+    testimony = Testimony.objects.create(
+        reference=_reference(),
+        consent_legal_team=consent.get("legal_team", False),
+        consent_court=consent.get("court", False),
+        consent_publication=consent.get("publication", False),
+        follow_up=follow_up_hash(codename),
+        witness_salt=salt,
+        witness_key=bytes(sealing.witness_keys(normalise(codename), salt).public_key),
+        delete_after=timezone.localdate() + datetime.timedelta(days=settings.TESTIMONY_KEEP_DAYS),
+    )
+    SealedPart.objects.create(
+        testimony=testimony,
+        kind=SealedPart.Kind.ANSWERS,
+        sealed=_seal_json({"language": language, "answers": answers}),
+    )
+    _attach(testimony, files)
+    _custody(testimony.reference, CustodyEvent.What.RECEIVED, SITE)
+    return testimony, codename
+
+
+def find(codename: str) -> Testimony | None:
+    return Testimony.objects.filter(follow_up=follow_up_hash(codename)).first()
+
+
+@transaction.atomic
+def add(testimony: Testimony, *, text: str, files, language: str) -> None:
+    """What the witness adds later: more words, more files, an answer to a question."""
+    if text.strip():
+        SealedPart.objects.create(
+            testimony=testimony,
+            kind=SealedPart.Kind.ADDITION,
+            sealed=_seal_json({"language": language, "answers": {"addition": text}}),
+        )
+    _attach(testimony, files)
+    if text.strip() or files:
+        _custody(testimony.reference, CustodyEvent.What.ADDED, WITNESS)
+
+
+@transaction.atomic
+def withdraw(testimony: Testimony) -> None:
+    """The witness withdraws every consent: the legal team sees it, and may use nothing."""
+    Testimony.objects.filter(pk=testimony.pk).update(
+        consent_legal_team=False,
+        consent_court=False,
+        consent_publication=False,
+        withdrawn_on=timezone.localdate(),
+    )
+    _custody(testimony.reference, CustodyEvent.What.WITHDRAWN, WITNESS)
+
+
+@transaction.atomic
+def ask(testimony: Testimony, *, text: str) -> Question:
+    """The legal team's question, sealed at once to the witness's key: kept only as ciphertext."""
+    if not text.strip():
+        raise NotAllowed(_("Write the question."))
+    sealed = sealing.seal(text.strip().encode(), sealing.PublicKey(bytes(testimony.witness_key)))
+    question = Question.objects.create(testimony=testimony, sealed=sealed)
+    _custody(testimony.reference, CustodyEvent.What.ASKED, LEGAL)
+    return question
+
+
+def questions_for(testimony: Testimony, codename: str) -> list[tuple[datetime.date, str]]:
+    """The legal team's questions, opened with the key the codename gives."""
+    private = sealing.witness_keys(normalise(codename), bytes(testimony.witness_salt))
+    return [
+        (question.asked_on, sealing.unseal(question.sealed, private).decode())
+        for question in testimony.questions.all()
+    ]
+
+
+def export(testimonies: list[Testimony]) -> Path:
+    """A bundle of the testimonies as sealed (the offline tool opens it), in a temporary file
+    under PRIVATE_ROOT: sealed files are copied into it in chunks, never whole in memory."""
+    from .uploads import folder
+
+    handle, name = tempfile.mkstemp(suffix=".zip", dir=folder())
+    entries = []
+    with open(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as bundle:
+        for testimony in testimonies:
+            files = []
+            for sealed in testimony.files.all():
+                path = f"files/{sealed.stored_name}.sealed"
+                bundle.write(folder() / f"{sealed.stored_name}.sealed", path)
+                files.append(
+                    {
+                        "path": path,
+                        "added_on": sealed.added_on.isoformat(),
+                        "sealed_key": sealing.b64(sealed.sealed_key),
+                        "sealed_meta": sealing.b64(sealed.sealed_meta),
+                    }
+                )
+            custody = CustodyEvent.objects.filter(reference=testimony.reference)
+            entries.append(
+                {
+                    "reference": testimony.reference,
+                    "received_on": testimony.received_on.isoformat(),
+                    "consent": {
+                        "legal_team": testimony.consent_legal_team,
+                        "court": testimony.consent_court,
+                        "publication": testimony.consent_publication,
+                    },
+                    "withdrawn_on": testimony.withdrawn_on.isoformat() if testimony.withdrawn_on else None,
+                    "parts": [
+                        {
+                            "kind": part.kind,
+                            "added_on": part.added_on.isoformat(),
+                            "sealed": sealing.b64(part.sealed),
+                        }
+                        for part in testimony.parts.all()
+                    ],
+                    "files": files,
+                    "custody": [
+                        {"what": event.what, "role": event.role, "on": event.on.isoformat()}
+                        for event in custody
+                    ]
+                    + [
+                        {
+                            "what": CustodyEvent.What.EXPORTED,
+                            "role": LEGAL,
+                            "on": timezone.localdate().isoformat(),
+                        }
+                    ],
+                }
+            )
+        day = timezone.localdate()
+        bundle.writestr(
+            zipfile.ZipInfo("bundle.json", date_time=(day.year, day.month, day.day, 0, 0, 0)),
+            json.dumps(
+                {
+                    "format": BUNDLE_FORMAT,
+                    "exported_on": timezone.localdate().isoformat(),
+                    "testimonies": entries,
+                },
+                indent=1,
+            ),
+        )
+    with transaction.atomic():
+        for testimony in testimonies:
+            _custody(testimony.reference, CustodyEvent.What.EXPORTED, LEGAL)
+        Testimony.objects.filter(pk__in=[t.pk for t in testimonies], status=Testimony.Status.RECEIVED).update(
+            status=Testimony.Status.EXPORTED
+        )
+    return Path(name)
+
+
+def _delete(testimony: Testimony, role: str) -> None:
+    from .uploads import folder
+
+    names = list(testimony.files.values_list("stored_name", flat=True))
+    reference = testimony.reference
+    testimony.delete()
+    _custody(reference, CustodyEvent.What.DELETED, role)
+    transaction.on_commit(lambda: [(folder() / f"{name}.sealed").unlink(missing_ok=True) for name in names])
+
+
+@transaction.atomic
+def confirm_received(testimony: Testimony) -> None:
+    """The legal team holds the export: the sealed data here is deleted, the custody kept."""
+    testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
+    if testimony.status == Testimony.Status.RECEIVED:
+        raise NotAllowed(_("Export it first: only an exported testimony can be confirmed."))
+    _custody(testimony.reference, CustodyEvent.What.CONFIRMED, LEGAL)
+    _delete(testimony, LEGAL)
+
+
+@transaction.atomic
+def purge(today: datetime.date | None = None) -> int:
+    """Deletes the sealed data of testimonies kept past their time (`TESTIMONY_KEEP_DAYS`)."""
+    from .uploads import folder
+
+    today = today or timezone.localdate()
+    expired = list(Testimony.objects.filter(delete_after__lt=today))
+    for testimony in expired:
+        _delete(testimony, RETENTION)
+    # Files sealed for a submission that never became a row (a refused post): gone after a day.
+    kept = set(SealedFile.objects.values_list("stored_name", flat=True))
+    yesterday = datetime.datetime.combine(today, datetime.time(), tzinfo=timezone.get_current_timezone())
+    for path in folder().glob("*.sealed"):
+        if path.stem not in kept and path.stat().st_mtime < yesterday.timestamp():
+            path.unlink(missing_ok=True)
+    return len(expired)

@@ -1,0 +1,199 @@
+"""A testimony is sealed before anything is written: after a submission with a marker in the
+answers and in a file, no table, no file under the media and private roots and no temporary file
+holds the marker or the file's bytes; the legal team's private key opens it all, byte for byte."""
+
+import hashlib
+import json
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from solidarity.friends import codenames
+from solidarity.friends import services as friends
+from solidarity.testimonies import models, sealing, services
+from solidarity.testimonies.models import CustodyEvent, SealedFile
+
+from .helpers import MARKER, photo_with_gps, random_file, upload, witness_form
+
+pytestmark = pytest.mark.django_db
+
+
+def codename_on(html: str) -> str:
+    return re.search(r'<p class="codename" id="codename">([^<]+)</p>', html).group(1)
+
+
+def everything_stored() -> list[bytes]:
+    """Every value of every row of every table, as bytes."""
+    found = []
+    for model in apps.get_models():
+        for row in model.objects.values_list():
+            for value in row:
+                found.append(bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode())
+    return found
+
+
+def files_under(*roots: Path) -> list[Path]:
+    return [path for root in roots if root.exists() for path in root.rglob("*") if path.is_file()]
+
+
+@pytest.fixture
+def roots(tmp_path, settings, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(temporary)
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    return [settings.MEDIA_ROOT, settings.PRIVATE_ROOT, temporary]
+
+
+def submit(client, files, photos="original", **fields):
+    return client.post(
+        f"/en/testimonies/new/?photos={photos}", {**witness_form(**fields), "attachments": files}
+    )
+
+
+def test_nothing_of_a_testimony_is_stored_in_the_clear_and_the_private_key_opens_it_all(
+    client, legal_team, roots
+):
+    document = random_file(3_000_000)  # past Django's 2.5 MB, where it would spool to a temporary file
+    photo = photo_with_gps()
+    response = submit(
+        client,
+        [upload("statement.pdf", document, "application/pdf"), upload("IMG_1.jpg", photo, "image/jpeg")],
+    )
+    assert response.status_code == 200, response.content.decode()[-2000:]
+    html = response.content.decode()
+    assert "Your testimony arrived, sealed" in html and "no-store" in response["Cache-Control"]
+    testimony = models.Testimony.objects.get()
+    assert testimony.consent_legal_team and testimony.consent_court and not testimony.consent_publication
+
+    stored = everything_stored()
+    assert not [value for value in stored if MARKER.encode() in value]
+    assert not [value for value in stored if b"statement.pdf" in value or b"Okrestina" in value]
+    on_disk = files_under(*roots)
+    assert len(on_disk) == 2  # the two sealed files, nothing else
+    for path in on_disk:
+        content = path.read_bytes()
+        assert (
+            MARKER.encode() not in content
+            and document[1000:1064] not in content
+            and photo[200:264] not in content
+        )
+
+    (answers,) = testimony.parts.all()
+    opened = json.loads(sealing.unseal(answers.sealed, legal_team))
+    assert opened["answers"]["what_happened"].endswith(MARKER) and opened["answers"]["place"] == "Okrestina"
+    originals = {}
+    for sealed in SealedFile.objects.all():
+        meta = json.loads(sealing.unseal(sealed.sealed_meta, legal_team))
+        key = sealing.unseal(sealed.sealed_key, legal_team)
+        path = Path(roots[1]) / "testimonies" / f"{sealed.stored_name}.sealed"
+        with path.open("rb") as handle:
+            plain = b"".join(sealing.open_file(iter(lambda: handle.read(10_000), b""), key))
+        assert hashlib.sha256(plain).hexdigest() == meta["sha256"] and len(plain) == meta["size"]
+        originals[meta["name"]] = (plain, meta)
+    assert originals["statement.pdf"][0] == document
+    assert originals["IMG_1.jpg"][0] == photo  # as taken: its data is evidence
+    assert originals["IMG_1.jpg"][1]["metadata_removed"] is False
+    assert list(CustodyEvent.objects.values_list("reference", "what", "role")) == [
+        (testimony.reference, "received", "site")
+    ]
+
+
+def test_a_witness_who_asks_gets_photos_sealed_without_location_or_device(client, legal_team, roots):
+    import io
+
+    from PIL import Image
+
+    submit(client, [upload("IMG_2.jpg", photo_with_gps(), "image/jpeg")], photos="clean")
+    sealed = SealedFile.objects.get()
+    meta = json.loads(sealing.unseal(sealed.sealed_meta, legal_team))
+    key = sealing.unseal(sealed.sealed_key, legal_team)
+    path = Path(roots[1]) / "testimonies" / f"{sealed.stored_name}.sealed"
+    plain = b"".join(sealing.open_file(iter([path.read_bytes()]), key))
+    assert meta["metadata_removed"] is True
+    with Image.open(io.BytesIO(plain)) as picture:
+        assert dict(picture.getexif()) == {} and picture.size == (640, 480)
+
+
+def test_a_file_over_the_limit_is_dropped_unread_and_nothing_is_kept(client, legal_team, roots, settings):
+    settings.TESTIMONY_MAX_BYTES = 100_000
+    response = submit(
+        client,
+        [
+            upload("small.bin", random_file(1000), "application/octet-stream"),
+            upload("big.bin", random_file(200_000), "application/octet-stream"),
+        ],
+    )
+    assert response.status_code == 200
+    assert "A file was larger than 0 MB: nothing was sent." in response.content.decode()
+    assert not models.Testimony.objects.exists() and files_under(*roots) == []
+
+
+def test_a_refused_form_keeps_none_of_its_sealed_files(client, legal_team, roots):
+    response = submit(
+        client, [upload("a.bin", random_file(5000), "application/octet-stream")], what_happened=""
+    )
+    assert response.status_code == 200 and "This field is required." in response.content.decode()
+    assert files_under(*roots) == [] and not models.Testimony.objects.exists()
+
+
+def test_without_the_legal_teams_key_the_form_is_closed_and_takes_nothing(client, settings, roots):
+    settings.TESTIMONY_PUBLIC_KEY = ""
+    assert "the legal team's key is not set" in client.get("/en/testimonies/").content.decode()
+    response = submit(client, [upload("a.bin", random_file(5000), "application/octet-stream")])
+    assert "the legal team&#x27;s key is not set" in response.content.decode()
+    assert not models.Testimony.objects.exists() and files_under(*roots) == []
+
+
+def test_the_witnesss_codename_and_a_friends_cannot_be_linked(client, legal_team, roots, monkeypatch):
+    from solidarity.catalogue.tests.helpers import prisoner
+
+    _friend, shared = friends.befriend_with_new_codename(person=prisoner())
+    monkeypatch.setattr(services, "new_codename", lambda language: shared)  # the very same words
+    submit(client, [])
+    testimony = models.Testimony.objects.get()
+    assert testimony.follow_up != codenames.key_hash(shared)
+    assert services.find(shared) == testimony and friends.find_friend(shared) is not None
+
+    def values_of(app: str) -> set:
+        return {
+            bytes(value) if isinstance(value, memoryview) else value
+            for model in apps.get_app_config(app).get_models()
+            for row in model.objects.values_list()
+            for value in row
+            if isinstance(value, str | bytes | memoryview) and len(value) >= 16
+        }
+
+    assert not values_of("friends") & values_of("testimonies")
+
+
+def test_a_configured_private_key_fails_the_check(settings, monkeypatch):
+    public, private = sealing.new_key_pair()
+    settings.TESTIMONY_PUBLIC_KEY = private
+    with pytest.raises(SystemCheckError, match="holds a private key"):
+        call_command("check")
+    settings.TESTIMONY_PUBLIC_KEY = public
+    monkeypatch.setenv("TESTIMONY_PRIVATE_KEY", private)
+    with pytest.raises(SystemCheckError, match="must never hold the legal team's private key"):
+        call_command("check")
+    monkeypatch.delenv("TESTIMONY_PRIVATE_KEY")
+    call_command("check")  # the public key alone passes
+
+
+def test_a_sealed_file_on_disk_is_dated_by_the_day_only(client, legal_team, roots):
+    import datetime
+
+    from django.utils import timezone
+
+    submit(client, [upload("a.bin", random_file(2000), "application/octet-stream")])
+    (path,) = files_under(roots[1])
+    modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.get_current_timezone())
+    assert (modified.hour, modified.minute, modified.second) == (0, 0, 0)
+    assert modified.date() == timezone.localdate()
