@@ -10,6 +10,7 @@ import hmac
 import math
 import re
 import secrets
+import unicodedata
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -61,8 +62,10 @@ _FOLDED = str.maketrans({"ё": "е", "ў": "у", "і": "и"})
 
 
 def normalise(codename: str) -> str:
-    """However it was typed (case, dashes, extra spaces, line breaks, ё or е), the same words."""
-    return " ".join(re.findall(r"[^\W\d_]+", (codename or "").lower().translate(_FOLDED)))
+    """However it was typed (case, dashes, extra spaces, line breaks, ё or е, a letter and its
+    accent composed or not), the same words."""
+    composed = unicodedata.normalize("NFC", codename or "")
+    return " ".join(re.findall(r"[^\W\d_]+", composed.lower().translate(_FOLDED)))
 
 
 def looks_like_codename(codename: str) -> bool:

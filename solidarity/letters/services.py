@@ -23,11 +23,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps
+from PIL import Image
 
 from solidarity.audit import services as audit
 from solidarity.audit.actions import named
 from solidarity.audit.models import AuditEntry
+from solidarity.core import pictures
 from solidarity.core.versions import CacheVersion
 from solidarity.friends import codenames
 from solidarity.friends import services as friends
@@ -325,8 +326,9 @@ def _without_metadata(scan, content_type: str):
     if not content_type.startswith("image/"):
         return scan
     with Image.open(scan) as image:  # `check_scan` has verified it
-        image = ImageOps.exif_transpose(image)  # upright, now that the orientation tag is gone
-        pixels = image.convert("RGB") if content_type == "image/jpeg" else image
+        pixels = pictures.pixels_only(image)
+        if content_type == "image/jpeg":
+            pixels = pictures.on_white(pixels)
         out = io.BytesIO()
         pixels.save(out, format="JPEG" if content_type == "image/jpeg" else "PNG", quality=90)
     return ContentFile(out.getvalue())

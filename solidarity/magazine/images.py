@@ -13,7 +13,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image as Pillow
-from PIL import ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import ImageFilter, UnidentifiedImageError
+
+from solidarity.core import pictures
 
 WIDTHS = (480, 960, 1600)
 ACCEPTED = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -93,16 +95,7 @@ def _decoded(upload) -> Pillow.Image:
         picture.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Pillow.DecompressionBombError) as error:
         raise Refused(_("This file is not an image that can be read.")) from error
-    picture = ImageOps.exif_transpose(picture)  # upright, before the orientation tag goes
-    if picture.mode in ("RGBA", "LA", "P"):
-        picture = picture.convert("RGBA")
-        flat = Pillow.new("RGB", picture.size, "white")
-        flat.paste(picture, mask=picture.getchannel("A"))
-        picture = flat
-    # Only the pixels, into a new image: nothing in `info` (EXIF, XMP, ICC, comments) comes along.
-    clean = Pillow.new("RGB", picture.size)
-    clean.paste(picture.convert("RGB"))
-    return clean
+    return pictures.on_white(pictures.pixels_only(picture))
 
 
 def prepare(upload, blur: str = "") -> Pillow.Image:

@@ -77,7 +77,7 @@ class TestimonyAdmin(admin.ModelAdmin):
     @admin.display(description=_("chain of custody"))
     def custody(self, testimony: Testimony) -> str:
         return "; ".join(
-            f"{event.on:%Y-%m-%d} {event.get_what_display()} ({event.role})"
+            f"{event.on:%Y-%m-%d} {event.get_what_display()} ({event.get_role_display()})"
             for event in CustodyEvent.objects.filter(reference=testimony.reference)
         )
 

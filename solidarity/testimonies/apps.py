@@ -19,6 +19,7 @@ def only_a_public_key(app_configs=None, **kwargs) -> list:
     """The server may hold the legal team's public key only: a private key configured anywhere it
     reads settings from would let whoever seizes it open every testimony."""
     import os
+    from pathlib import Path
 
     from django.conf import settings
 
@@ -50,4 +51,25 @@ def only_a_public_key(app_configs=None, **kwargs) -> list:
             errors.append(
                 checks.Error("TESTIMONY_PUBLIC_KEY is not an X25519 public key.", id="testimonies.E003")
             )
+    key_file = os.environ.get("TESTIMONY_PUBLIC_KEY_FILE")
+    if key_file and Path(key_file).parent.is_dir():
+        beside = [p for p in Path(key_file).parent.iterdir() if p.is_file() and _holds_a_private_key(p)]
+        if beside:
+            errors.append(
+                checks.Warning(
+                    f"A private key sits beside the public one ({beside[0]}): a demo only.",
+                    hint="In production the private key never reaches the server.",
+                    id="testimonies.W001",
+                )
+            )
     return errors
+
+
+def _holds_a_private_key(path) -> bool:
+    from . import sealing
+
+    try:
+        with open(path, "rb") as handle:
+            return sealing.PRIVATE_MARK.encode() in handle.read(4096)
+    except OSError:
+        return False

@@ -104,6 +104,12 @@ class CustodyEvent(models.Model):
     """The chain of custody: received, exported, confirmed, deleted; by which role, on which day.
     It names the testimony by its reference, so that a deletion is recorded after the rows go."""
 
+    class Role(models.TextChoices):
+        SITE = "site", _("the site")
+        WITNESS = "witness", _("the witness")
+        LEGAL = "legal team", _("the legal team")
+        RETENTION = "retention", _("retention")
+
     class What(models.TextChoices):
         RECEIVED = "received", _("received")
         ADDED = "added", _("added to by the witness")
@@ -115,7 +121,7 @@ class CustodyEvent(models.Model):
 
     reference = models.CharField(_("reference"), max_length=12, db_index=True)
     what = models.CharField(_("what"), max_length=10, choices=What.choices)
-    role = models.CharField(_("role"), max_length=40)
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
     on = models.DateField(_("on"), default=timezone.localdate)
 
     class Meta:

@@ -32,7 +32,7 @@ try:
 except ImportError:
     FPDF = None
 try:
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, UnidentifiedImageError
 except ImportError:
     Image = None
 try:
@@ -49,7 +49,16 @@ MAX_NAME_BYTES = 200  # under the 255 bytes most file systems allow, with room f
 # Whatever breaks in one part or file of a bundle: a seal that does not open (`sealing.Broken` is a
 # ValueError, as are bad base64 and JSON), a field missing or of the wrong type, a zip member that
 # is missing or fails its CRC.
-DAMAGED = (ValueError, KeyError, TypeError, zipfile.BadZipFile)
+DAMAGED = (ValueError, KeyError, TypeError, zipfile.BadZipFile, OSError)
+# Names Windows will not open as files, whatever their extension: a folder copied there must open.
+RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(1, 10)),
+    *(f"lpt{n}" for n in range(1, 10)),
+}
 
 FAILED, WRITTEN, REFUSED = 1, 0, 2
 
@@ -185,8 +194,10 @@ def safe_name(name: str) -> str:
     dots and no leading dot (nothing hidden, nothing climbing out), short enough for any disk."""
     name = str(name).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(char for char in name if char.isprintable() and char not in '<>:"|?*')
-    name = re.sub(r"\.{2,}", ".", name).strip().lstrip(".").strip()
+    name = re.sub(r"\.{2,}", ".", name).strip().lstrip(".").rstrip(". ").strip()
     stem, suffix = os.path.splitext(name)
+    if stem.lower() in RESERVED:
+        stem = f"_{stem}"
     suffix = suffix[:16]
     while stem and len((stem + suffix).encode()) > MAX_NAME_BYTES:
         stem = stem[:-1]
@@ -290,6 +301,8 @@ def clean_with_pillow(original: Path, target: Path) -> str | None:
     EXIF), saved with no EXIF, XMP, ICC profile or comment."""
     if Image is None:
         return "Pillow is not installed"
+    from solidarity.core.pictures import on_white, pixels_only  # Pillow only, no Django
+
     try:
         with Image.open(original) as picture:
             if picture.format not in IMAGE_FORMATS:
@@ -297,11 +310,9 @@ def clean_with_pillow(original: Path, target: Path) -> str | None:
             if getattr(picture, "n_frames", 1) > 1:
                 return "an animated image, of which Pillow would keep one frame"
             kind = picture.format
-            upright = ImageOps.exif_transpose(picture)
-            if upright.mode == "P":
-                upright = upright.convert("RGBA")
-            clean = Image.new(upright.mode, upright.size)
-            clean.paste(upright)
+            clean = pixels_only(picture)
+            if kind == "JPEG":
+                clean = on_white(clean)
         clean.save(target, format=kind, **({"quality": 95} if kind in ("JPEG", "WEBP") else {}))
     except UnidentifiedImageError:
         return "not a JPEG, PNG or WebP image"

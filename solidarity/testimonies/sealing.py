@@ -98,9 +98,12 @@ class FileSealer:
         self.size += len(data)
         self._pending += data
         out = bytearray()
-        while len(self._pending) > CHUNK:  # the last chunk waits: it is the one tagged final
-            chunk, self._pending = bytes(self._pending[:CHUNK]), self._pending[CHUNK:]
+        start = 0
+        while len(self._pending) - start > CHUNK:  # the last chunk waits: it is the one tagged final
+            chunk = bytes(self._pending[start : start + CHUNK])
             out += bindings.crypto_secretstream_xchacha20poly1305_push(self._state, chunk, None, MESSAGE)
+            start += CHUNK
+        del self._pending[:start]  # once per push, however much arrived: cost stays linear
         return bytes(out)
 
     def finish(self) -> bytes:
@@ -122,12 +125,15 @@ def open_file(chunks: Iterator[bytes], key: bytes) -> Iterator[bytes]:
             bindings.crypto_secretstream_xchacha20poly1305_init_pull(state, header, key)
             started = True
         while len(buffer) >= CHUNK + OVERHEAD:
+            if finished:
+                raise Broken("the sealed file goes on past its end")
             piece, buffer = bytes(buffer[: CHUNK + OVERHEAD]), buffer[CHUNK + OVERHEAD :]
             plain, tag = _pull(state, piece)
-            if tag == FINAL:
-                finished = True
+            finished = tag == FINAL
             yield plain
-    if started and buffer and not finished:
+    if started and buffer:
+        if finished:
+            raise Broken("the sealed file goes on past its end")
         plain, tag = _pull(state, bytes(buffer))
         finished = tag == FINAL
         yield plain

@@ -19,8 +19,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
+from solidarity.core.pictures import on_white, pixels_only
 from solidarity.friends.codenames import new_codename, normalise
 
 from . import sealing
@@ -28,6 +29,8 @@ from .models import CustodyEvent, Question, SealedFile, SealedPart, Testimony
 
 BUNDLE_FORMAT = "solidarity-testimonies/1"
 MAX_PHOTO_BYTES = 40 * 1024 * 1024  # a photo cleaned of its metadata is held whole in memory
+MAX_PHOTO_PIXELS = 50_000_000  # ...and decoded: a small file may unpack to gigabytes
+LARGEST_FILES_PER_POST = 3  # one post may carry at most this many largest files' worth
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 SITE, WITNESS, LEGAL, RETENTION = "site", "witness", "legal team", "retention"
 
@@ -42,9 +45,13 @@ def _parsed_key(encoded: str):
 
 
 def public_key():
-    """The legal team's public key, or None while none is configured (the form is then closed)."""
+    """The legal team's public key, or None while none (or none valid: `check` says so) is
+    configured; the form is then closed."""
     encoded = settings.TESTIMONY_PUBLIC_KEY
-    return _parsed_key(encoded) if encoded else None
+    try:
+        return _parsed_key(encoded) if encoded else None
+    except ValueError:
+        return None
 
 
 def _pepper() -> bytes:
@@ -63,17 +70,17 @@ def without_metadata(data: bytes, content_type: str) -> bytes | None:
     (it is then sealed as it came, and the manifest says its metadata was not removed)."""
     try:
         with Image.open(io.BytesIO(data)) as picture:
+            if picture.width * picture.height > MAX_PHOTO_PIXELS:
+                return None
             picture.load()
-            upright = ImageOps.exif_transpose(picture)
-            clean = Image.new(upright.mode if upright.mode in ("RGB", "RGBA", "L") else "RGB", upright.size)
-            clean.paste(upright.convert(clean.mode))
-            out = io.BytesIO()
             kind = {"image/png": "PNG", "image/webp": "WEBP"}.get(content_type, "JPEG")
-            if kind == "JPEG" and clean.mode == "RGBA":
-                clean = clean.convert("RGB")
+            clean = pixels_only(picture)
+            if kind == "JPEG":
+                clean = on_white(clean)
+            out = io.BytesIO()
             clean.save(out, format=kind, quality=95)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Exception:  # noqa: BLE001 (Pillow raises many kinds on a broken file; none may end the upload)
         return None
 
 
@@ -123,30 +130,32 @@ def discard(files) -> None:
             (folder() / f"{upload.stored_name}.sealed").unlink(missing_ok=True)
 
 
-@transaction.atomic
 def submit(*, answers: dict, consent: dict, files, language: str) -> tuple[Testimony, str]:
     """Stores a testimony sealed, and returns it with the witness's new codename (shown once)."""
     if public_key() is None:
         raise NotAllowed(_("Testimonies cannot be received yet: the legal team's key is not set."))
     codename = new_codename(language)
     salt = secrets.token_bytes(sealing.SALT_BYTES)
-    testimony = Testimony.objects.create(
-        reference=_reference(),
-        consent_legal_team=consent.get("legal_team", False),
-        consent_court=consent.get("court", False),
-        consent_publication=consent.get("publication", False),
-        follow_up=follow_up_hash(codename),
-        witness_salt=salt,
-        witness_key=bytes(sealing.witness_keys(normalise(codename), salt).public_key),
-        delete_after=timezone.localdate() + datetime.timedelta(days=settings.TESTIMONY_KEEP_DAYS),
-    )
-    SealedPart.objects.create(
-        testimony=testimony,
-        kind=SealedPart.Kind.ANSWERS,
-        sealed=_seal_json({"language": language, "answers": answers}),
-    )
-    _attach(testimony, files)
-    _custody(testimony.reference, CustodyEvent.What.RECEIVED, SITE)
+    # Argon2id takes a third of a second: before the transaction, which holds SQLite's write lock.
+    witness_key = bytes(sealing.witness_keys(normalise(codename), salt).public_key)
+    with transaction.atomic():
+        testimony = Testimony.objects.create(
+            reference=_reference(),
+            consent_legal_team=consent.get("legal_team", False),
+            consent_court=consent.get("court", False),
+            consent_publication=consent.get("publication", False),
+            follow_up=follow_up_hash(codename),
+            witness_salt=salt,
+            witness_key=witness_key,
+            delete_after=timezone.localdate() + datetime.timedelta(days=settings.TESTIMONY_KEEP_DAYS),
+        )
+        SealedPart.objects.create(
+            testimony=testimony,
+            kind=SealedPart.Kind.ANSWERS,
+            sealed=_seal_json({"language": language, "answers": answers}),
+        )
+        _attach(testimony, files)
+        _custody(testimony.reference, CustodyEvent.What.RECEIVED, SITE)
     return testimony, codename
 
 
@@ -166,6 +175,8 @@ def add(testimony: Testimony, *, text: str, files, language: str) -> None:
     _attach(testimony, files)
     if text.strip() or files:
         _custody(testimony.reference, CustodyEvent.What.ADDED, WITNESS)
+        # What was added is not in any export yet: the legal team exports it before confirming.
+        Testimony.objects.filter(pk=testimony.pk).update(status=Testimony.Status.RECEIVED)
 
 
 @transaction.atomic
@@ -212,6 +223,8 @@ def export(testimonies: list[Testimony]) -> Path:
             files = []
             for sealed in testimony.files.all():
                 path = f"files/{sealed.stored_name}.sealed"
+                if not (folder() / f"{sealed.stored_name}.sealed").exists():
+                    continue  # lost from the disk: the bundle goes without it, the manifest says so
                 bundle.write(folder() / f"{sealed.stored_name}.sealed", path)
                 files.append(
                     {
@@ -241,6 +254,7 @@ def export(testimonies: list[Testimony]) -> Path:
                         for part in testimony.parts.all()
                     ],
                     "files": files,
+                    "files_missing": testimony.files.count() - len(files),
                     "custody": [
                         {"what": event.what, "role": event.role, "on": event.on.isoformat()}
                         for event in custody
@@ -287,12 +301,23 @@ def _delete(testimony: Testimony, role: str) -> None:
 
 @transaction.atomic
 def confirm_received(testimony: Testimony) -> None:
-    """The legal team holds the export: the sealed data here is deleted, the custody kept."""
+    """The legal team holds the export: the sealed answers and files here are deleted; the row
+    stays (day, consent, questions), so that the witness can still follow up, withdraw consent
+    and read questions, and the custody is kept."""
+    from .uploads import folder
+
     testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
-    if testimony.status == Testimony.Status.RECEIVED:
-        raise NotAllowed(_("Export it first: only an exported testimony can be confirmed."))
+    if testimony.status != Testimony.Status.EXPORTED:
+        raise NotAllowed(
+            _("Export it first: only what was exported, and nothing added since, can be confirmed.")
+        )
+    names = list(testimony.files.values_list("stored_name", flat=True))
+    testimony.parts.all().delete()
+    testimony.files.all().delete()
+    Testimony.objects.filter(pk=testimony.pk).update(status=Testimony.Status.CONFIRMED)
     _custody(testimony.reference, CustodyEvent.What.CONFIRMED, LEGAL)
-    _delete(testimony, LEGAL)
+    _custody(testimony.reference, CustodyEvent.What.DELETED, LEGAL)
+    transaction.on_commit(lambda: [(folder() / f"{name}.sealed").unlink(missing_ok=True) for name in names])
 
 
 @transaction.atomic
@@ -304,10 +329,13 @@ def purge(today: datetime.date | None = None) -> int:
     expired = list(Testimony.objects.filter(delete_after__lt=today))
     for testimony in expired:
         _delete(testimony, RETENTION)
-    # Files sealed for a submission that never became a row (a refused post): gone after a day.
+    # Files sealed for a submission that never became a row (a refused post): gone after two
+    # days (an upload over Tor may still be arriving past midnight).
     kept = set(SealedFile.objects.values_list("stored_name", flat=True))
-    yesterday = datetime.datetime.combine(today, datetime.time(), tzinfo=timezone.get_current_timezone())
+    two_days_ago = datetime.datetime.combine(
+        today - datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
+    )
     for path in folder().glob("*.sealed"):
-        if path.stem not in kept and path.stat().st_mtime < yesterday.timestamp():
+        if path.stem not in kept and path.stat().st_mtime < two_days_ago.timestamp():
             path.unlink(missing_ok=True)
     return len(expired)

@@ -6,6 +6,7 @@ asked for its location and device data to be removed (which needs the whole pict
 
 import io
 import json
+import re
 import secrets
 from pathlib import Path
 
@@ -17,6 +18,10 @@ from django.urls import Resolver404, resolve
 from . import sealing, services
 
 UPLOAD_VIEWS = {"testimony_new", "testimony_add"}
+# Any address under the app, in any language, whatever the view: a post that misses a view (a
+# missing slash, another page) must not hand a witness's file to Django's temporary file.
+UNDER_THE_APP = re.compile(r"^/(?:[a-z]{2}/)?testimonies(?:/|$)")
+FILES_PER_POST = 20
 PHOTOS = {"image/jpeg", "image/png", "image/webp"}
 
 
@@ -35,6 +40,11 @@ def folder() -> Path:
     return path
 
 
+def not_cleaned(request) -> int:
+    """How many photos of this request could not be cleaned of their data (sealed as they came)."""
+    return getattr(request, "_testimony_not_cleaned", 0)
+
+
 def refused(request) -> int:
     """How many attachments of this request were too large and were dropped unread."""
     return getattr(request, "_testimony_files_refused", 0)
@@ -42,13 +52,17 @@ def refused(request) -> int:
 
 class SealingUploadHandler(FileUploadHandler):
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.activated = bool(UNDER_THE_APP.match(self.request.path_info))
+        if not self.activated:
+            return
         try:
             name = resolve(self.request.path_info).url_name
         except Resolver404:
             name = None
-        self.recipient = services.public_key()
-        self.activated = name in UPLOAD_VIEWS  # no other handler ever holds these files' bytes
+        # Where no file is expected, or nothing can be sealed, files are dropped unread.
+        self.recipient = services.public_key() if name in UPLOAD_VIEWS else None
         self.clean_photos = self.request.GET.get("photos") == "clean"
+        self.files = self.total = 0
 
     def new_file(
         self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None
@@ -57,7 +71,9 @@ class SealingUploadHandler(FileUploadHandler):
         if not self.activated:
             return
         self.out = None
-        if self.recipient is None:  # nothing can be sealed: the file is dropped unread
+        self.files += 1
+        if self.recipient is None or self.files > FILES_PER_POST:
+            self.request._testimony_files_refused = refused(self.request) + 1
             raise SkipFile
         self.stored_name = secrets.token_hex(16)
         self.path = folder() / f"{self.stored_name}.sealed"
@@ -67,14 +83,20 @@ class SealingUploadHandler(FileUploadHandler):
         self.out.write(self.sealer.header)
         self.received = 0
         self.photo = bytearray() if self.clean_photos and content_type in PHOTOS else None
+        if self.clean_photos and self.photo is None:  # a video, a document: nothing is removed
+            self.request._testimony_not_cleaned = not_cleaned(self.request) + 1
         raise StopFutureHandlers  # no other handler sees this file's bytes
 
     def receive_data_chunk(self, raw_data, start):
         if not self.activated:
             return raw_data
         self.received += len(raw_data)
+        self.total += len(raw_data)
         limit = settings.TESTIMONY_MAX_BYTES if self.photo is None else services.MAX_PHOTO_BYTES
-        if self.received > limit:
+        if (
+            self.received > limit
+            or self.total > settings.TESTIMONY_MAX_BYTES * services.LARGEST_FILES_PER_POST
+        ):
             self._discard()
             self.request._testimony_files_refused = refused(self.request) + 1
             raise SkipFile
@@ -91,6 +113,8 @@ class SealingUploadHandler(FileUploadHandler):
         if self.photo is not None:
             cleaned = services.without_metadata(bytes(self.photo), self.content_type)
             removed = cleaned is not None
+            if not removed:
+                self.request._testimony_not_cleaned = not_cleaned(self.request) + 1
             self.out.write(self.sealer.push(cleaned if removed else bytes(self.photo)))
             self.photo = None
         self.out.write(self.sealer.finish())

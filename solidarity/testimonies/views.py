@@ -29,8 +29,16 @@ def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
 def _dropped(request, files) -> str | None:
     if uploads.refused(request):
         services.discard(files)
-        message = _("A file was larger than %(megabytes)s MB: nothing was sent. Leave it out or split it.")
-        return message % {"megabytes": settings.TESTIMONY_MAX_BYTES // 1024 // 1024}
+        if services.public_key() is None:
+            return _("Testimonies cannot be received yet: the legal team's key is not set.")
+        message = _(
+            "A file was too large, or there were too many: nothing was sent. Each file may be up to "
+            "%(megabytes)s MB, and one post may carry %(count)s files."
+        )
+        return message % {
+            "megabytes": settings.TESTIMONY_MAX_BYTES // 1024 // 1024,
+            "count": uploads.FILES_PER_POST,
+        }
     return None
 
 
@@ -56,7 +64,11 @@ def new(request: HttpRequest) -> HttpResponse:
             except services.NotAllowed as refused:
                 trouble = str(refused)
             else:
-                return _page(request, "testimonies/arrived.html", {"codename": codename, "files": len(files)})
+                return _page(
+                    request,
+                    "testimonies/arrived.html",
+                    {"codename": codename, "files": len(files), "not_cleaned": uploads.not_cleaned(request)},
+                )
         services.discard(files)  # a submission that did not go through keeps nothing
         if trouble:
             form.add_error(None, trouble)
@@ -64,10 +76,13 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _found(request, form):
-    """The testimony the posted codename opens, or an error on the form."""
+    """The testimony the posted codename opens, or an error on the form. Guesses are limited per
+    client only where clients can be told apart: behind the onion service every visitor comes
+    from one address, and one guesser would lock out every witness (a codename's seven words are
+    out of reach of guessing anyway)."""
     if not form.is_valid():
         return None
-    refused = ratelimit.refusal(
+    refused = ratelimit.told_apart(request) and ratelimit.refusal(
         request,
         "testimonies.follow",
         per_hour=FOLLOW_UPS_PER_HOUR,
@@ -127,7 +142,13 @@ def add(request: HttpRequest) -> HttpResponse:
         files=form.cleaned_data["attachments"],
         language=translation.get_language(),
     )
-    return _status(request, testimony, form.cleaned_data["codename"], added=True)
+    return _status(
+        request,
+        testimony,
+        form.cleaned_data["codename"],
+        added=True,
+        not_cleaned=uploads.not_cleaned(request),
+    )
 
 
 @form_page

@@ -17,9 +17,9 @@ from solidarity.catalogue.tests.helpers import prisoner
 from solidarity.donations.models import Campaign, Gift, Payout
 from solidarity.letters.services import load_rules
 from solidarity.magazine.tests.helpers import published_article
-from solidarity.testimonies import sealing
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Article, Facility, Sentence
+from solidarity.testimonies import sealing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

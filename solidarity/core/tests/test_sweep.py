@@ -24,10 +24,10 @@ from solidarity.donations.tests import fakes
 from solidarity.friends import services as friends
 from solidarity.letters.services import load_rules
 from solidarity.magazine.tests.helpers import published_article
-from solidarity.testimonies import sealing
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Sentence
 from solidarity.registry.tests.factories import ArticleFactory
+from solidarity.testimonies import sealing
 
 pytestmark = pytest.mark.django_db
 

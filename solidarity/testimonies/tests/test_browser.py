@@ -48,7 +48,7 @@ def test_a_witness_without_javascript_submits_with_a_photo_and_follows_up(
     page.get_by_role("button", name="Open").click()
     expect(page.locator("dl.facts")).to_contain_text("received")
     page.get_by_label("What you want to add, or your answer to a question").fill("There were two officers.")
-    page.get_by_role("button", name="Seal and add").click()
+    page.get_by_role("button", name="Seal and add", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Added and sealed.")
     assert SealedPart.objects.filter(kind="addition").count() == 1
 

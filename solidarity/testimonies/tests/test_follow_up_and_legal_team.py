@@ -61,16 +61,23 @@ def test_the_witness_follows_up_adds_and_withdraws_with_the_codename(client, leg
     assert list(CustodyEvent.objects.values_list("what", flat=True)) == ["received", "added", "withdrawn"]
 
 
-def test_a_wrong_codename_opens_nothing_and_guessing_is_limited(client, legal_team, private_root, settings):
+def test_a_wrong_codename_opens_nothing_and_guessing_is_limited_where_clients_are_told_apart(
+    client, legal_team, private_root, settings
+):
     submitted(client)
-    page = client.post("/en/testimonies/follow/", {"codename": "not my words at all"}).content.decode()
-    assert "No testimony has this codename." in page
-    for _ in range(30):
-        client.post("/en/testimonies/follow/", {"codename": "still not my words"})
+    follow = "/en/testimonies/follow/"
     assert (
-        "Too many attempts from here"
-        in client.post("/en/testimonies/follow/", {"codename": "x y"}).content.decode()
+        "No testimony has this codename."
+        in client.post(follow, {"codename": "not my words"}).content.decode()
     )
+    for _ in range(40):  # every Tor visitor comes from one address: nobody is locked out for another
+        client.post(follow, {"codename": "still not my words"})
+    assert "No testimony has this codename." in client.post(follow, {"codename": "x y"}).content.decode()
+    settings.BEHIND_PROXY = True
+    for _ in range(30):
+        client.post(follow, {"codename": "still not my words"}, HTTP_X_FORWARDED_FOR="192.0.2.7")
+    refused = client.post(follow, {"codename": "x y"}, HTTP_X_FORWARDED_FOR="192.0.2.7")
+    assert "Too many attempts from here" in refused.content.decode()
 
 
 def test_a_question_is_readable_with_the_codename_and_by_no_other_means(client, legal_team, private_root):
@@ -133,7 +140,9 @@ def test_the_legal_team_exports_a_bundle_that_the_offline_tool_opens_byte_for_by
             "/admin/testimonies/testimony/",
             {"action": "confirm_received", "_selected_action": [testimony.pk]},
         )
-    assert not models.Testimony.objects.exists() and list((private_root / "testimonies").iterdir()) == []
+    confirmed = models.Testimony.objects.get()  # the row stays, for the witness's follow-up
+    assert confirmed.status == "confirmed" and not confirmed.parts.exists() and not confirmed.files.exists()
+    assert list((private_root / "testimonies").iterdir()) == []
     assert list(CustodyEvent.objects.values_list("what", "role")) == [
         ("received", "site"),
         ("exported", "legal team"),
@@ -142,10 +151,15 @@ def test_the_legal_team_exports_a_bundle_that_the_offline_tool_opens_byte_for_by
     ]
 
 
-def test_a_testimony_not_exported_cannot_be_confirmed(client, legal_team, private_root):
-    testimony, _codename = submitted(client)
+def test_a_testimony_not_exported_or_added_to_since_cannot_be_confirmed(client, legal_team, private_root):
+    testimony, codename = submitted(client)
     with pytest.raises(services.NotAllowed, match="Export it first"):
         services.confirm_received(testimony)
+    Path(services.export([testimony])).unlink()
+    services.add(testimony, text="One more thing.", files=[], language="en")
+    with pytest.raises(services.NotAllowed, match="Export it first"):
+        services.confirm_received(testimony)  # the addition is in no export yet
+    assert testimony.parts.count() == 2
 
 
 def test_retention_deletes_what_was_kept_past_its_time_and_logs_it_without_content(

@@ -277,6 +277,9 @@ def test_without_the_font_the_manifest_says_there_is_no_pdf(tmp_path, keys, sent
         ("a..b.txt", "a.b.txt"),
         ("line\nbreak.txt", "linebreak.txt"),
         ("я" * 300 + ".jpg", "я" * 98 + ".jpg"),
+        ("CON.txt", "_CON.txt"),
+        ("aux", "_aux"),
+        ("report.pdf. ", "report.pdf"),
     ],
 )
 def test_a_file_name_stays_in_its_folder(sent_as, written):

@@ -132,7 +132,7 @@ def test_a_file_over_the_limit_is_dropped_unread_and_nothing_is_kept(client, leg
         ],
     )
     assert response.status_code == 200
-    assert "A file was larger than 0 MB: nothing was sent." in response.content.decode()
+    assert "A file was too large, or there were too many: nothing was sent." in response.content.decode()
     assert not models.Testimony.objects.exists() and files_under(*roots) == []
 
 
@@ -197,3 +197,63 @@ def test_a_sealed_file_on_disk_is_dated_by_the_day_only(client, legal_team, root
     modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.get_current_timezone())
     assert (modified.hour, modified.minute, modified.second) == (0, 0, 0)
     assert modified.date() == timezone.localdate()
+
+
+@pytest.mark.parametrize("path", ["/en/testimonies/new", "/testimonies/new/", "/en/testimonies/follow/"])
+def test_a_file_posted_anywhere_under_the_app_never_reaches_a_temporary_file(client, legal_team, roots, path):
+    client.post(
+        path,
+        {
+            **witness_form(),
+            "attachments": [upload("big.bin", random_file(3_000_000), "application/octet-stream")],
+        },
+    )
+    assert files_under(*roots) == []  # not spooled, not sealed: dropped unread
+    assert not models.Testimony.objects.exists()
+
+
+def test_a_broken_photo_to_be_cleaned_is_sealed_as_it_came_and_the_witness_is_told(client, legal_team, roots):
+    broken = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"junk" * 50
+    response = submit(client, [upload("x.png", broken, "image/png")], photos="clean")
+    assert response.status_code == 200
+    assert "1 file could not be cleaned of its location and device data" in response.content.decode()
+    meta = json.loads(sealing.unseal(SealedFile.objects.get().sealed_meta, legal_team))
+    assert meta["metadata_removed"] is False and meta["size"] == len(broken)
+
+
+def test_bytes_after_the_final_chunk_are_refused():
+    sealer = sealing.FileSealer()
+    body = sealer.header + sealer.push(b"x" * sealing.CHUNK * 2) + sealer.finish()
+    assert b"".join(sealing.open_file(iter([body]), sealer.key)) == b"x" * sealing.CHUNK * 2
+    with pytest.raises(sealing.Broken):
+        list(sealing.open_file(iter([body + b"\x00" * 40]), sealer.key))
+    with pytest.raises(sealing.Broken):
+        list(sealing.open_file(iter([body[:-1]]), sealer.key))
+
+
+def test_a_malformed_key_closes_the_form_and_breaks_no_other_upload(client, settings, roots):
+    settings.TESTIMONY_PUBLIC_KEY = "not a key"
+    assert services.public_key() is None
+    assert "the legal team's key is not set" in client.get("/en/testimonies/").content.decode()
+    with pytest.raises(SystemCheckError, match="not an X25519 public key"):
+        call_command("check")
+
+
+def test_a_codename_typed_with_decomposed_letters_opens_the_testimony(client, legal_team, roots):
+    import unicodedata
+
+    response = submit(client, [])
+    codename = codename_on(response.content.decode())
+    assert services.find(unicodedata.normalize("NFD", codename)) == models.Testimony.objects.get()
+
+
+def test_a_private_key_beside_the_public_key_file_is_warned_of(tmp_path, monkeypatch, settings):
+    from solidarity.testimonies import offline
+    from solidarity.testimonies.apps import only_a_public_key
+
+    offline.main(["keygen", str(tmp_path / "team")])
+    settings.TESTIMONY_PUBLIC_KEY = (tmp_path / "team" / "public.key").read_text()
+    monkeypatch.setenv("TESTIMONY_PUBLIC_KEY_FILE", str(tmp_path / "team" / "public.key"))
+    assert [problem.id for problem in only_a_public_key()] == ["testimonies.W001"]
+    (tmp_path / "team" / "private.key").unlink()
+    assert only_a_public_key() == []
