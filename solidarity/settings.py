@@ -417,6 +417,9 @@ TESTIMONY_PUBLIC_KEY = env("TESTIMONY_PUBLIC_KEY", "") or (
     _TESTIMONY_KEY_PATH.read_text().strip() if _TESTIMONY_KEY_PATH and _TESTIMONY_KEY_PATH.exists() else ""
 )
 TESTIMONY_MAX_BYTES = env_int("TESTIMONY_MAX_MEGABYTES", 200) * 1024 * 1024  # each attachment
+# Attachments sealed but not yet part of a stored testimony, across all posts under way: past this,
+# new files are refused ("busy"), so that posts that never finish cannot fill the database.
+TESTIMONY_PENDING_BYTES = env_int("TESTIMONY_PENDING_MEGABYTES", 4000) * 1024 * 1024
 TESTIMONY_KEEP_DAYS = env_int("TESTIMONY_KEEP_DAYS", 180)  # sealed data not confirmed by then goes
 TESTIMONIES_PEPPER = env("TESTIMONIES_PEPPER", "")  # the codenames' hash key: not the friends'
 TESTIMONY_LEAVE_URL = env("TESTIMONY_LEAVE_URL", "https://www.google.com/search?q=weather")

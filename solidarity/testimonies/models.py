@@ -64,15 +64,20 @@ class SealedPart(models.Model):
 
 
 class SealedFile(models.Model):
-    """An attachment, sealed as it arrived into a file under PRIVATE_ROOT; its name, type and
-    SHA-256 are sealed beside it, and so is the key of the file's stream."""
+    """An attachment, sealed as it arrived; its name, type and SHA-256 are sealed beside it, and
+    so is the key of the file's stream. Its ciphertext lives in the database (`SealedChunk`), not
+    in files: a file system would date each file to the second, in times nobody can reset.
+    Until the submission it came with is stored, it belongs to no testimony (pending); pending
+    files of a post that never went through are deleted with it, or by `purge` after a day."""
 
-    testimony = models.ForeignKey(Testimony, on_delete=models.CASCADE, related_name="files")
-    stored_name = models.CharField(max_length=64, unique=True)
+    testimony = models.ForeignKey(
+        Testimony, on_delete=models.CASCADE, related_name="files", null=True, blank=True
+    )
+    stored_name = models.CharField(max_length=64, unique=True)  # its name in an exported bundle
     added_on = models.DateField(_("added on"), default=timezone.localdate)
-    sealed_key = models.BinaryField()
-    sealed_meta = models.BinaryField()
-    size = models.BigIntegerField(_("size, sealed"))
+    sealed_key = models.BinaryField(default=b"")
+    sealed_meta = models.BinaryField(default=b"")
+    size = models.BigIntegerField(_("size, sealed"), default=0)
 
     class Meta:
         verbose_name = _("sealed file")
@@ -81,6 +86,33 @@ class SealedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.testimony} {self.stored_name}"
+
+
+class SealedChunk(models.Model):
+    """A run of a sealed file's ciphertext (about a megabyte), in order: joined, they are the
+    file's secret stream, header first."""
+
+    file = models.ForeignKey(SealedFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="one_chunk_per_place")]
+        ordering = ["file", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.file_id}/{self.number}"
+
+
+class UploadTicket(models.Model):
+    """A used upload ticket (`uploads.new_ticket`), as a hash: a form page lets its files be sealed
+    once, and a post that no page of ours handed out seals nothing."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    used_on = models.DateField(default=timezone.localdate)
+
+    def __str__(self) -> str:
+        return self.digest[:12]
 
 
 class Question(models.Model):

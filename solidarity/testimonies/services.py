@@ -8,7 +8,6 @@ import hashlib
 import hmac
 import io
 import json
-import os
 import secrets
 import tempfile
 import zipfile
@@ -25,7 +24,7 @@ from solidarity.core.pictures import on_white, pixels_only
 from solidarity.friends.codenames import new_codename, normalise
 
 from . import sealing
-from .models import CustodyEvent, Question, SealedFile, SealedPart, Testimony
+from .models import CustodyEvent, Question, SealedFile, SealedPart, Testimony, UploadTicket
 
 BUNDLE_FORMAT = "solidarity-testimonies/1"
 MAX_PHOTO_BYTES = 40 * 1024 * 1024  # a photo cleaned of its metadata is held whole in memory
@@ -84,15 +83,6 @@ def without_metadata(data: bytes, content_type: str) -> bytes | None:
         return None
 
 
-def dated_by_the_day(path: Path) -> None:
-    """A sealed file's times are the day's midnight: the file system would otherwise say to the
-    second when a witness sent it."""
-    midnight = datetime.datetime.combine(
-        timezone.localdate(), datetime.time(), tzinfo=timezone.get_current_timezone()
-    )
-    os.utime(path, (midnight.timestamp(), midnight.timestamp()))
-
-
 def _seal_json(value: dict) -> bytes:
     return sealing.seal(json.dumps(value, ensure_ascii=False).encode(), public_key())
 
@@ -109,25 +99,16 @@ def _reference() -> str:
 
 
 def _attach(testimony: Testimony, files) -> None:
-    SealedFile.objects.bulk_create(
-        SealedFile(
-            testimony=testimony,
-            stored_name=upload.stored_name,
-            sealed_key=upload.sealed_key,
-            sealed_meta=upload.sealed_meta,
-            size=upload.sealed_size,
-        )
-        for upload in files
+    """The pending sealed files of this post become the testimony's."""
+    SealedFile.objects.filter(pk__in=[upload.file_id for upload in files], testimony=None).update(
+        testimony=testimony
     )
 
 
 def discard(files) -> None:
     """Sealed attachments of a submission that did not go through: nothing of them stays."""
-    from .uploads import folder
-
-    for upload in files:
-        if hasattr(upload, "stored_name"):
-            (folder() / f"{upload.stored_name}.sealed").unlink(missing_ok=True)
+    ids = [upload.file_id for upload in files if hasattr(upload, "file_id")]
+    SealedFile.objects.filter(pk__in=ids, testimony=None).delete()
 
 
 def submit(*, answers: dict, consent: dict, files, language: str) -> tuple[Testimony, str]:
@@ -213,19 +194,20 @@ def questions_for(testimony: Testimony, codename: str) -> list[tuple[datetime.da
 
 def export(testimonies: list[Testimony]) -> Path:
     """A bundle of the testimonies as sealed (the offline tool opens it), in a temporary file
-    under PRIVATE_ROOT: sealed files are copied into it in chunks, never whole in memory."""
-    from .uploads import folder
-
-    handle, name = tempfile.mkstemp(suffix=".zip", dir=folder())
+    under PRIVATE_ROOT: sealed files are copied into it a row at a time, never whole in memory."""
+    handle, name = tempfile.mkstemp(suffix=".zip", dir=_private_folder())
+    day = timezone.localdate()
+    midnight = (day.year, day.month, day.day, 0, 0, 0)
     entries = []
     with open(handle, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as bundle:
         for testimony in testimonies:
             files = []
             for sealed in testimony.files.all():
                 path = f"files/{sealed.stored_name}.sealed"
-                if not (folder() / f"{sealed.stored_name}.sealed").exists():
-                    continue  # lost from the disk: the bundle goes without it, the manifest says so
-                bundle.write(folder() / f"{sealed.stored_name}.sealed", path)
+                entry = zipfile.ZipInfo(path, date_time=midnight)
+                with bundle.open(entry, "w", force_zip64=True) as out:
+                    for data in sealed.chunks.order_by("number").values_list("data", flat=True).iterator(4):
+                        out.write(data)
                 files.append(
                     {
                         "path": path,
@@ -254,7 +236,6 @@ def export(testimonies: list[Testimony]) -> Path:
                         for part in testimony.parts.all()
                     ],
                     "files": files,
-                    "files_missing": testimony.files.count() - len(files),
                     "custody": [
                         {"what": event.what, "role": event.role, "on": event.on.isoformat()}
                         for event in custody
@@ -268,9 +249,8 @@ def export(testimonies: list[Testimony]) -> Path:
                     ],
                 }
             )
-        day = timezone.localdate()
         bundle.writestr(
-            zipfile.ZipInfo("bundle.json", date_time=(day.year, day.month, day.day, 0, 0, 0)),
+            zipfile.ZipInfo("bundle.json", date_time=midnight),
             json.dumps(
                 {
                     "format": BUNDLE_FORMAT,
@@ -289,14 +269,16 @@ def export(testimonies: list[Testimony]) -> Path:
     return Path(name)
 
 
-def _delete(testimony: Testimony, role: str) -> None:
-    from .uploads import folder
+def _private_folder() -> Path:
+    path = Path(settings.PRIVATE_ROOT) / "testimonies"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
 
-    names = list(testimony.files.values_list("stored_name", flat=True))
+
+def _delete(testimony: Testimony, role: str) -> None:
     reference = testimony.reference
     testimony.delete()
     _custody(reference, CustodyEvent.What.DELETED, role)
-    transaction.on_commit(lambda: [(folder() / f"{name}.sealed").unlink(missing_ok=True) for name in names])
 
 
 @transaction.atomic
@@ -304,38 +286,30 @@ def confirm_received(testimony: Testimony) -> None:
     """The legal team holds the export: the sealed answers and files here are deleted; the row
     stays (day, consent, questions), so that the witness can still follow up, withdraw consent
     and read questions, and the custody is kept."""
-    from .uploads import folder
-
     testimony = Testimony.objects.select_for_update().get(pk=testimony.pk)
     if testimony.status != Testimony.Status.EXPORTED:
         raise NotAllowed(
             _("Export it first: only what was exported, and nothing added since, can be confirmed.")
         )
-    names = list(testimony.files.values_list("stored_name", flat=True))
     testimony.parts.all().delete()
     testimony.files.all().delete()
     Testimony.objects.filter(pk=testimony.pk).update(status=Testimony.Status.CONFIRMED)
     _custody(testimony.reference, CustodyEvent.What.CONFIRMED, LEGAL)
     _custody(testimony.reference, CustodyEvent.What.DELETED, LEGAL)
-    transaction.on_commit(lambda: [(folder() / f"{name}.sealed").unlink(missing_ok=True) for name in names])
 
 
 @transaction.atomic
 def purge(today: datetime.date | None = None) -> int:
-    """Deletes the sealed data of testimonies kept past their time (`TESTIMONY_KEEP_DAYS`)."""
-    from .uploads import folder
+    """Deletes the sealed data of testimonies kept past their time (`TESTIMONY_KEEP_DAYS`); files
+    sealed for a post that never became a testimony (refused, or cut off), once a day has passed
+    (an upload over Tor may still be arriving past midnight); and used upload tickets that have
+    expired anyway."""
+    from .uploads import TICKET_DAYS
 
     today = today or timezone.localdate()
     expired = list(Testimony.objects.filter(delete_after__lt=today))
     for testimony in expired:
         _delete(testimony, RETENTION)
-    # Files sealed for a submission that never became a row (a refused post): gone after two
-    # days (an upload over Tor may still be arriving past midnight).
-    kept = set(SealedFile.objects.values_list("stored_name", flat=True))
-    two_days_ago = datetime.datetime.combine(
-        today - datetime.timedelta(days=1), datetime.time(), tzinfo=timezone.get_current_timezone()
-    )
-    for path in folder().glob("*.sealed"):
-        if path.stem not in kept and path.stat().st_mtime < two_days_ago.timestamp():
-            path.unlink(missing_ok=True)
+    SealedFile.objects.filter(testimony=None, added_on__lt=today - datetime.timedelta(days=1)).delete()
+    UploadTicket.objects.filter(used_on__lt=today - datetime.timedelta(days=TICKET_DAYS)).delete()
     return len(expired)

@@ -1,21 +1,31 @@
 """Attachments are sealed as they arrive: this upload handler, first in `FILE_UPLOAD_HANDLERS`,
-takes the testimony forms' files, encrypts each chunk into a file under PRIVATE_ROOT and hands the
-view only the sealed result. The plaintext is never written anywhere, not even as Django's
-temporary upload file, and memory stays bounded: a chunk at a time, or one photo when the witness
-asked for its location and device data to be removed (which needs the whole picture)."""
+takes the testimony forms' files, encrypts each chunk and writes the ciphertext into the database
+(`SealedChunk`), handing the view only the sealed result. The plaintext is never written
+anywhere, not even as Django's temporary upload file, and memory stays bounded: a megabyte of
+ciphertext at a time, or one photo when the witness asked for its location and device data to be
+removed (which needs the whole picture).
 
+Files are parsed before the view (and before the CSRF check) runs, so what may be sealed is
+decided here: only posts to the two forms that take files, only with an upload ticket a page of
+ours handed out and nobody used yet, and only while the files pending across every post stay
+under `TESTIMONY_PENDING_BYTES`. Anything else is dropped unread."""
+
+import hashlib
 import io
 import json
 import re
 import secrets
-from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopFutureHandlers
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.urls import Resolver404, resolve
 
 from . import sealing, services
+from .models import SealedChunk, SealedFile, UploadTicket
 
 UPLOAD_VIEWS = {"testimony_new", "testimony_add"}
 # Any address under the app, in any language, whatever the view: a post that misses a view (a
@@ -23,21 +33,39 @@ UPLOAD_VIEWS = {"testimony_new", "testimony_add"}
 UNDER_THE_APP = re.compile(r"^/(?:[a-z]{2}/)?testimonies(?:/|$)")
 FILES_PER_POST = 20
 PHOTOS = {"image/jpeg", "image/png", "image/webp"}
+ROW_BYTES = 1024 * 1024  # ciphertext gathered before it is written as one row
+TICKET_SALT = "testimonies.upload-ticket"
+TICKET_DAYS = 2  # a form may stay open a long time, and an upload over Tor takes long
 
 
 class SealedUpload(UploadedFile):
-    """What reaches the view of a sealed attachment: where it is, and its sealed key and manifest."""
+    """What reaches the view of a sealed attachment: its pending row, never its bytes."""
 
-    def __init__(self, *, stored_name: str, sealed_key: bytes, sealed_meta: bytes, sealed_size: int):
+    def __init__(self, *, file_id: int):
         super().__init__(file=io.BytesIO(), name="sealed", content_type="application/octet-stream", size=0)
-        self.stored_name, self.sealed_key, self.sealed_meta = stored_name, sealed_key, sealed_meta
-        self.sealed_size = sealed_size
+        self.file_id = file_id
 
 
-def folder() -> Path:
-    path = Path(settings.PRIVATE_ROOT) / "testimonies"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+def new_ticket() -> str:
+    """An upload ticket for a form page's address: its files may be sealed once, within two days."""
+    return signing.dumps(secrets.token_hex(16), salt=TICKET_SALT)
+
+
+def _use_ticket(ticket: str) -> bool:
+    try:
+        nonce = signing.loads(ticket, salt=TICKET_SALT, max_age=TICKET_DAYS * 86400)
+    except signing.BadSignature:
+        return False
+    try:
+        with transaction.atomic():
+            UploadTicket.objects.create(digest=hashlib.sha256(str(nonce).encode()).hexdigest())
+    except IntegrityError:
+        return False
+    return True
+
+
+def pending_bytes() -> int:
+    return SealedFile.objects.filter(testimony=None).aggregate(total=Sum("size"))["total"] or 0
 
 
 def not_cleaned(request) -> int:
@@ -46,8 +74,14 @@ def not_cleaned(request) -> int:
 
 
 def refused(request) -> int:
-    """How many attachments of this request were too large and were dropped unread."""
+    """How many attachments of this request were dropped unread (too large, too many, no ticket)."""
     return getattr(request, "_testimony_files_refused", 0)
+
+
+def refusal(request) -> str | None:
+    """Why this request's files were dropped, if they were not simply too large or too many:
+    "ticket" (the form was sent before, or is too old) or "busy" (too much is pending)."""
+    return getattr(request, "_testimony_refusal", None)
 
 
 class SealingUploadHandler(FileUploadHandler):
@@ -63,6 +97,22 @@ class SealingUploadHandler(FileUploadHandler):
         self.recipient = services.public_key() if name in UPLOAD_VIEWS else None
         self.clean_photos = self.request.GET.get("photos") == "clean"
         self.files = self.total = 0
+        self.ticket_checked = False
+        self.row = None
+
+    def _may_seal(self) -> bool:
+        if self.recipient is None or self.files > FILES_PER_POST:
+            return False
+        if not self.ticket_checked:  # the first file uses the ticket, the others ride on it
+            self.ticket_checked = True
+            if not _use_ticket(self.request.GET.get("ticket", "")):
+                self.request._testimony_refusal = "ticket"
+                self.recipient = None
+                return False
+        if pending_bytes() > settings.TESTIMONY_PENDING_BYTES:
+            self.request._testimony_refusal = "busy"
+            return False
+        return True
 
     def new_file(
         self, field_name, file_name, content_type, content_length, charset=None, content_type_extra=None
@@ -70,22 +120,29 @@ class SealingUploadHandler(FileUploadHandler):
         super().new_file(field_name, file_name, content_type, content_length, charset, content_type_extra)
         if not self.activated:
             return
-        self.out = None
+        self.row = None
         self.files += 1
-        if self.recipient is None or self.files > FILES_PER_POST:
+        if not self._may_seal():
             self.request._testimony_files_refused = refused(self.request) + 1
             raise SkipFile
-        self.stored_name = secrets.token_hex(16)
-        self.path = folder() / f"{self.stored_name}.sealed"
-        self.out = open(self.path, "xb")  # noqa: SIM115 (closed in file_complete or when interrupted)
-        self.path.chmod(0o600)
+        self.row = SealedFile.objects.create(stored_name=secrets.token_hex(16))
         self.sealer = sealing.FileSealer()
-        self.out.write(self.sealer.header)
-        self.received = 0
+        self.buffer = bytearray(self.sealer.header)
+        self.chunks = self.received = 0
         self.photo = bytearray() if self.clean_photos and content_type in PHOTOS else None
         if self.clean_photos and self.photo is None:  # a video, a document: nothing is removed
             self.request._testimony_not_cleaned = not_cleaned(self.request) + 1
         raise StopFutureHandlers  # no other handler sees this file's bytes
+
+    def _write(self, ciphertext: bytes, *, last: bool = False) -> None:
+        self.buffer += ciphertext
+        if len(self.buffer) >= ROW_BYTES or (last and self.buffer):
+            SealedChunk.objects.create(file=self.row, number=self.chunks, data=bytes(self.buffer))
+            self.chunks += 1
+            self.row.size += len(self.buffer)
+            # The size so far counts against the pending ceiling while the upload goes on.
+            SealedFile.objects.filter(pk=self.row.pk).update(size=self.row.size)
+            self.buffer = bytearray()
 
     def receive_data_chunk(self, raw_data, start):
         if not self.activated:
@@ -103,11 +160,11 @@ class SealingUploadHandler(FileUploadHandler):
         if self.photo is not None:
             self.photo += raw_data
         else:
-            self.out.write(self.sealer.push(raw_data))
+            self._write(self.sealer.push(raw_data))
         return None
 
     def file_complete(self, file_size):
-        if not self.activated:
+        if not self.activated or self.row is None:
             return None
         removed = False
         if self.photo is not None:
@@ -115,11 +172,9 @@ class SealingUploadHandler(FileUploadHandler):
             removed = cleaned is not None
             if not removed:
                 self.request._testimony_not_cleaned = not_cleaned(self.request) + 1
-            self.out.write(self.sealer.push(cleaned if removed else bytes(self.photo)))
+            self._write(self.sealer.push(cleaned if removed else bytes(self.photo)))
             self.photo = None
-        self.out.write(self.sealer.finish())
-        self.out.close()
-        services.dated_by_the_day(self.path)
+        self._write(self.sealer.finish(), last=True)
         meta = {
             "name": self.file_name,
             "content_type": self.content_type,
@@ -127,18 +182,18 @@ class SealingUploadHandler(FileUploadHandler):
             "size": self.sealer.size,
             "metadata_removed": removed,
         }
-        return SealedUpload(
-            stored_name=self.stored_name,
+        SealedFile.objects.filter(pk=self.row.pk).update(
             sealed_key=sealing.seal(self.sealer.key, self.recipient),
             sealed_meta=sealing.seal(json.dumps(meta).encode(), self.recipient),
-            sealed_size=self.path.stat().st_size,
         )
+        upload = SealedUpload(file_id=self.row.pk)
+        self.row = None
+        return upload
 
     def upload_interrupted(self):
-        if self.activated and getattr(self, "out", None) is not None and not self.out.closed:
+        if self.activated and getattr(self, "row", None) is not None:
             self._discard()
 
     def _discard(self) -> None:
-        self.out.close()
-        self.path.unlink(missing_ok=True)
-        self.photo = None
+        SealedFile.objects.filter(pk=self.row.pk).delete()
+        self.row = self.photo = None

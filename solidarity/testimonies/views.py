@@ -23,6 +23,7 @@ def _page(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     context.setdefault("photos", request.GET.get("photos", "original"))
     context["max_megabytes"] = settings.TESTIMONY_MAX_BYTES // 1024 // 1024
     context["open"] = services.public_key() is not None
+    context["upload_ticket"] = uploads.new_ticket()  # this page's files may be sealed once
     return render(request, template, context)
 
 
@@ -31,6 +32,16 @@ def _dropped(request, files) -> str | None:
         services.discard(files)
         if services.public_key() is None:
             return _("Testimonies cannot be received yet: the legal team's key is not set.")
+        if uploads.refusal(request) == "ticket":
+            return _(
+                "This form was sent before, or was open for more than two days: its files were not "
+                "taken, and nothing was sent. Attach the files again and send."
+            )
+        if uploads.refusal(request) == "busy":
+            return _(
+                "Too many files are arriving at once: nothing was sent. Try again in an hour; "
+                "your answers are still here."
+            )
         message = _(
             "A file was too large, or there were too many: nothing was sent. Each file may be up to "
             "%(megabytes)s MB, and one post may carry %(count)s files."

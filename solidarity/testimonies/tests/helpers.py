@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from solidarity.core import guard
+from solidarity.testimonies import uploads
 
 MARKER = "MARKER-" + "b7Qx9" * 4  # what must never be found on the server in the clear
 
@@ -49,3 +50,15 @@ def random_file(size: int = 300_000) -> bytes:
 
 def upload(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def ticketed(address: str) -> str:
+    """A form's address as its page hands it out: with an upload ticket its files may use once."""
+    return f"{address}{'&' if '?' in address else '?'}ticket={uploads.new_ticket()}"
+
+
+def sealed_bytes(sealed_file) -> bytes:
+    """A sealed file's ciphertext as the database holds it, its rows joined in order."""
+    return b"".join(
+        bytes(data) for data in sealed_file.chunks.order_by("number").values_list("data", flat=True)
+    )

@@ -14,9 +14,9 @@ import pytest
 from django.utils import timezone
 
 from solidarity.testimonies import models, offline, sealing, services
-from solidarity.testimonies.models import CustodyEvent, Question, SealedPart
+from solidarity.testimonies.models import CustodyEvent, Question, SealedChunk, SealedFile, SealedPart
 
-from .helpers import MARKER, photo_with_gps, random_file, upload, witness_form
+from .helpers import MARKER, photo_with_gps, random_file, ticketed, upload, witness_form
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def private_root(tmp_path, settings):
 
 def submitted(client, files=()) -> tuple[models.Testimony, str]:
     response = client.post(
-        "/en/testimonies/new/?photos=original", {**witness_form(), "attachments": list(files)}
+        ticketed("/en/testimonies/new/?photos=original"), {**witness_form(), "attachments": list(files)}
     )
     codename = re.search(r'<p class="codename" id="codename">([^<]+)</p>', response.content.decode()).group(1)
     return models.Testimony.objects.get(), codename
@@ -41,7 +41,7 @@ def test_the_witness_follows_up_adds_and_withdraws_with_the_codename(client, leg
     assert "Your testimony" in page and "No questions yet." in page
     assert "no-store" in client.post("/en/testimonies/follow/", {"codename": codename})["Cache-Control"]
     page = client.post(
-        "/en/testimonies/follow/add/?photos=original",
+        ticketed("/en/testimonies/follow/add/?photos=original"),
         {
             "codename": codename,
             "text": f"I remembered the date. {MARKER}",
@@ -97,7 +97,7 @@ def test_a_question_is_readable_with_the_codename_and_by_no_other_means(client, 
 
 
 def test_the_legal_team_exports_a_bundle_that_the_offline_tool_opens_byte_for_byte(
-    verified_client, client, legal_team, private_root, tmp_path, django_capture_on_commit_callbacks
+    verified_client, client, legal_team, private_root, tmp_path
 ):
     from solidarity.staff.services import create_staff_member
     from solidarity.staff.tests.helpers import PASSWORD
@@ -135,14 +135,13 @@ def test_the_legal_team_exports_a_bundle_that_the_offline_tool_opens_byte_for_by
 
     testimony.refresh_from_db()
     assert testimony.status == models.Testimony.Status.EXPORTED
-    with django_capture_on_commit_callbacks(execute=True):
-        staff.post(
-            "/admin/testimonies/testimony/",
-            {"action": "confirm_received", "_selected_action": [testimony.pk]},
-        )
+    staff.post(
+        "/admin/testimonies/testimony/",
+        {"action": "confirm_received", "_selected_action": [testimony.pk]},
+    )
     confirmed = models.Testimony.objects.get()  # the row stays, for the witness's follow-up
     assert confirmed.status == "confirmed" and not confirmed.parts.exists() and not confirmed.files.exists()
-    assert list((private_root / "testimonies").iterdir()) == []
+    assert not SealedChunk.objects.exists() and list((private_root / "testimonies").iterdir()) == []
     assert list(CustodyEvent.objects.values_list("what", "role")) == [
         ("received", "site"),
         ("exported", "legal team"),
@@ -163,13 +162,14 @@ def test_a_testimony_not_exported_or_added_to_since_cannot_be_confirmed(client, 
 
 
 def test_retention_deletes_what_was_kept_past_its_time_and_logs_it_without_content(
-    client, legal_team, private_root, settings, django_capture_on_commit_callbacks
+    client, legal_team, private_root
 ):
     testimony, _codename = submitted(client, [upload("a.bin", random_file(3000), "application/octet-stream")])
     assert services.purge(testimony.delete_after) == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.purge(testimony.delete_after + datetime.timedelta(days=1)) == 1
-    assert not models.Testimony.objects.exists() and list((private_root / "testimonies").iterdir()) == []
+    assert SealedChunk.objects.exists()
+    assert services.purge(testimony.delete_after + datetime.timedelta(days=1)) == 1
+    assert not models.Testimony.objects.exists() and not SealedFile.objects.exists()
+    assert not SealedChunk.objects.exists()
     assert CustodyEvent.objects.filter(
         what="deleted", role="retention", reference=testimony.reference
     ).exists()

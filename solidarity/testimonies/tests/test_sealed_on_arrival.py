@@ -12,13 +12,14 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.db import models as django_models
 
 from solidarity.friends import codenames
 from solidarity.friends import services as friends
 from solidarity.testimonies import models, sealing, services
-from solidarity.testimonies.models import CustodyEvent, SealedFile
+from solidarity.testimonies.models import CustodyEvent, SealedChunk, SealedFile
 
-from .helpers import MARKER, photo_with_gps, random_file, upload, witness_form
+from .helpers import MARKER, photo_with_gps, random_file, sealed_bytes, ticketed, upload, witness_form
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def roots(tmp_path, settings, monkeypatch):
 
 def submit(client, files, photos="original", **fields):
     return client.post(
-        f"/en/testimonies/new/?photos={photos}", {**witness_form(**fields), "attachments": files}
+        ticketed(f"/en/testimonies/new/?photos={photos}"), {**witness_form(**fields), "attachments": files}
     )
 
 
@@ -76,15 +77,11 @@ def test_nothing_of_a_testimony_is_stored_in_the_clear_and_the_private_key_opens
     stored = everything_stored()
     assert not [value for value in stored if MARKER.encode() in value]
     assert not [value for value in stored if b"statement.pdf" in value or b"Okrestina" in value]
-    on_disk = files_under(*roots)
-    assert len(on_disk) == 2  # the two sealed files, nothing else
-    for path in on_disk:
-        content = path.read_bytes()
-        assert (
-            MARKER.encode() not in content
-            and document[1000:1064] not in content
-            and photo[200:264] not in content
-        )
+    assert files_under(*roots) == []  # sealed into the database: no file dates the upload
+    for sealed in SealedFile.objects.all():
+        content = sealed_bytes(sealed)
+        assert len(content) == sealed.size and sealed.chunks.count() >= 1
+        assert document[1000:1064] not in content and photo[200:264] not in content
 
     (answers,) = testimony.parts.all()
     opened = json.loads(sealing.unseal(answers.sealed, legal_team))
@@ -93,9 +90,7 @@ def test_nothing_of_a_testimony_is_stored_in_the_clear_and_the_private_key_opens
     for sealed in SealedFile.objects.all():
         meta = json.loads(sealing.unseal(sealed.sealed_meta, legal_team))
         key = sealing.unseal(sealed.sealed_key, legal_team)
-        path = Path(roots[1]) / "testimonies" / f"{sealed.stored_name}.sealed"
-        with path.open("rb") as handle:
-            plain = b"".join(sealing.open_file(iter(lambda: handle.read(10_000), b""), key))
+        plain = b"".join(sealing.open_file(iter([sealed_bytes(sealed)]), key))
         assert hashlib.sha256(plain).hexdigest() == meta["sha256"] and len(plain) == meta["size"]
         originals[meta["name"]] = (plain, meta)
     assert originals["statement.pdf"][0] == document
@@ -115,8 +110,7 @@ def test_a_witness_who_asks_gets_photos_sealed_without_location_or_device(client
     sealed = SealedFile.objects.get()
     meta = json.loads(sealing.unseal(sealed.sealed_meta, legal_team))
     key = sealing.unseal(sealed.sealed_key, legal_team)
-    path = Path(roots[1]) / "testimonies" / f"{sealed.stored_name}.sealed"
-    plain = b"".join(sealing.open_file(iter([path.read_bytes()]), key))
+    plain = b"".join(sealing.open_file(iter([sealed_bytes(sealed)]), key))
     assert meta["metadata_removed"] is True
     with Image.open(io.BytesIO(plain)) as picture:
         assert dict(picture.getexif()) == {} and picture.size == (640, 480)
@@ -134,6 +128,7 @@ def test_a_file_over_the_limit_is_dropped_unread_and_nothing_is_kept(client, leg
     assert response.status_code == 200
     assert "A file was too large, or there were too many: nothing was sent." in response.content.decode()
     assert not models.Testimony.objects.exists() and files_under(*roots) == []
+    assert not SealedFile.objects.exists()
 
 
 def test_a_refused_form_keeps_none_of_its_sealed_files(client, legal_team, roots):
@@ -142,6 +137,7 @@ def test_a_refused_form_keeps_none_of_its_sealed_files(client, legal_team, roots
     )
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     assert files_under(*roots) == [] and not models.Testimony.objects.exists()
+    assert not SealedFile.objects.exists()
 
 
 def test_without_the_legal_teams_key_the_form_is_closed_and_takes_nothing(client, settings, roots):
@@ -150,6 +146,7 @@ def test_without_the_legal_teams_key_the_form_is_closed_and_takes_nothing(client
     response = submit(client, [upload("a.bin", random_file(5000), "application/octet-stream")])
     assert "the legal team&#x27;s key is not set" in response.content.decode()
     assert not models.Testimony.objects.exists() and files_under(*roots) == []
+    assert not SealedFile.objects.exists()
 
 
 def test_the_witnesss_codename_and_a_friends_cannot_be_linked(client, legal_team, roots, monkeypatch):
@@ -187,16 +184,80 @@ def test_a_configured_private_key_fails_the_check(settings, monkeypatch):
     call_command("check")  # the public key alone passes
 
 
-def test_a_sealed_file_on_disk_is_dated_by_the_day_only(client, legal_team, roots):
+def test_nothing_the_app_keeps_is_dated_finer_than_the_day():
+    for model in apps.get_app_config("testimonies").get_models():
+        for field in model._meta.get_fields():
+            assert not isinstance(field, django_models.DateTimeField | django_models.TimeField), field
+
+
+def test_a_post_without_a_ticket_from_our_page_or_with_a_used_one_seals_no_file(client, legal_team, roots):
+    attachment = upload("a.bin", random_file(5000), "application/octet-stream")
+    response = client.post(
+        "/en/testimonies/new/?photos=original", {**witness_form(), "attachments": [attachment]}
+    )
+    assert "its files were not taken, and nothing was sent" in response.content.decode()
+    assert not models.Testimony.objects.exists() and not SealedFile.objects.exists()
+
+    address = ticketed("/en/testimonies/new/?photos=original")
+    attachment.seek(0)
+    client.post(address, {**witness_form(), "attachments": [attachment]})
+    assert models.Testimony.objects.count() == 1 and SealedFile.objects.count() == 1
+    attachment.seek(0)
+    replayed = client.post(address, {**witness_form(), "attachments": [attachment]})
+    assert "its files were not taken" in replayed.content.decode()
+    assert models.Testimony.objects.count() == 1 and SealedFile.objects.count() == 1
+    # Words alone need no ticket: a witness without files is never turned away.
+    client.post("/en/testimonies/new/?photos=original", witness_form())
+    assert models.Testimony.objects.count() == 2
+
+
+def test_the_form_page_hands_out_a_ticket_that_its_post_can_use(client, legal_team, roots):
+    page = client.get("/en/testimonies/new/").content.decode()
+    action = re.search(r'class="testimony-form" action="([^"]+)"', page).group(1).replace("&amp;", "&")
+    client.post(action, {**witness_form(), "attachments": [upload("a.bin", random_file(500), "x/y")]})
+    assert SealedFile.objects.filter(testimony__isnull=False).count() == 1
+
+
+def test_past_the_pending_ceiling_files_are_refused_and_the_answers_stay(client, legal_team, roots, settings):
+    settings.TESTIMONY_PENDING_BYTES = 10_000
+    SealedFile.objects.create(stored_name="cut-off-upload", size=20_000)  # a post that never finished
+    response = submit(client, [upload("a.bin", random_file(500), "application/octet-stream")])
+    html = response.content.decode()
+    assert "Too many files are arriving at once" in html and "Okrestina" in html
+    assert not models.Testimony.objects.exists() and SealedFile.objects.count() == 1
+
+
+def test_pending_files_of_posts_that_never_finished_go_after_a_day(legal_team):
     import datetime
 
     from django.utils import timezone
 
-    submit(client, [upload("a.bin", random_file(2000), "application/octet-stream")])
-    (path,) = files_under(roots[1])
-    modified = datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.get_current_timezone())
-    assert (modified.hour, modified.minute, modified.second) == (0, 0, 0)
-    assert modified.date() == timezone.localdate()
+    today = timezone.localdate()
+    old = SealedFile.objects.create(stored_name="old", added_on=today - datetime.timedelta(days=2))
+    SealedChunk.objects.create(file=old, number=0, data=b"x" * 10)
+    SealedFile.objects.create(stored_name="arriving", added_on=today - datetime.timedelta(days=1))
+    services.purge(today)
+    assert list(SealedFile.objects.values_list("stored_name", flat=True)) == ["arriving"]
+    assert not SealedChunk.objects.exists()
+
+
+def test_an_upload_cut_off_keeps_nothing_of_its_file(legal_team, rf):
+    import contextlib
+
+    from django.core.files.uploadhandler import StopFutureHandlers
+
+    from solidarity.testimonies import uploads
+
+    request = rf.post(ticketed("/en/testimonies/new/?photos=original"))
+    handler = uploads.SealingUploadHandler(request)
+    handler.handle_raw_input(None, {}, 10_000_000, b"x")
+    with contextlib.suppress(StopFutureHandlers):
+        handler.new_file("attachments", "video.mp4", "video/mp4", None)
+    for number in range(20):  # past one row: some ciphertext is already written
+        handler.receive_data_chunk(random_file(64 * 1024), number * 64 * 1024)
+    assert SealedChunk.objects.exists()
+    handler.upload_interrupted()
+    assert not SealedFile.objects.exists() and not SealedChunk.objects.exists()
 
 
 @pytest.mark.parametrize("path", ["/en/testimonies/new", "/testimonies/new/", "/en/testimonies/follow/"])
@@ -208,7 +269,7 @@ def test_a_file_posted_anywhere_under_the_app_never_reaches_a_temporary_file(cli
             "attachments": [upload("big.bin", random_file(3_000_000), "application/octet-stream")],
         },
     )
-    assert files_under(*roots) == []  # not spooled, not sealed: dropped unread
+    assert files_under(*roots) == [] and not SealedFile.objects.exists()  # dropped unread
     assert not models.Testimony.objects.exists()
 
 
@@ -257,3 +318,19 @@ def test_a_private_key_beside_the_public_key_file_is_warned_of(tmp_path, monkeyp
     assert [problem.id for problem in only_a_public_key()] == ["testimonies.W001"]
     (tmp_path / "team" / "private.key").unlink()
     assert only_a_public_key() == []
+
+
+def test_files_sealed_by_the_first_version_move_into_rows(roots):
+    import importlib
+
+    from django.conf import settings
+
+    moving = importlib.import_module("solidarity.testimonies.migrations.0002_sealed_files_in_the_database")
+    sealed = SealedFile.objects.create(stored_name="from-disk")
+    folder = Path(settings.PRIVATE_ROOT) / "testimonies"
+    folder.mkdir(parents=True)
+    ciphertext = random_file(moving.ROW_BYTES + 10)
+    (folder / "from-disk.sealed").write_bytes(ciphertext)
+    moving.files_into_rows(apps, None)
+    assert sealed_bytes(sealed) == ciphertext and sealed.chunks.count() == 2
+    assert list(folder.iterdir()) == []
