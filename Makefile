@@ -8,7 +8,7 @@ RUN_ENV := SECRET_KEY_FILE=var/secret_key HTTPS=0 ALLOWED_HOSTS=127.0.0.1,localh
 	TESTIMONY_PUBLIC_KEY_FILE=var/demo-legal-team/public.key
 TEST_ARGS ?=
 
-.PHONY: run test install install-dev lint format messages bench bench-load clean mutants
+.PHONY: run test install install-dev lint format messages bench bench-load clean mutants scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,11 +41,14 @@ run: install var/secret_key var/demo-legal-team/public.key
 	$(RUN_ENV) $(BIN)/python manage.py demo_data --if-empty --people $(DEMO_PEOPLE)
 	$(RUN_ENV) $(BIN)/python manage.py demo_donations --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py demo_magazine --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py demo_petitions --if-empty
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops). Staff account: make staff USERNAME=you"
+	@echo "Mail (petition confirmations) is not sent: each message is written as a file into var/mail/"
 	@# It is the only worker: whatever an earlier one left under way is resumed first.
 	$(RUN_ENV) $(BIN)/python manage.py resume_imports --older-than 0
 	$(RUN_ENV) $(BIN)/python manage.py publish_scheduled
+	$(RUN_ENV) $(BIN)/python manage.py petitions_daily
 	@# The background worker (large imports) runs beside the app server and stops with it.
 	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -86,8 +89,15 @@ bench: install-dev
 # The real server under load (wrk, Debian's package): req/s and latencies of the public pages beside
 # a floor of Django serving the same bytes, cached and uncached, and the first request after a start.
 BENCH_LOAD_PEOPLE ?= 3000,50000
+# The scaled-out set on this machine: nginx, two app servers, a worker, on PostgreSQL and Redis
+# (deploy/scale.py says what it needs when something is missing). Ctrl+C stops it.
+scale: install var/secret_key var/demo-legal-team/public.key
+	$(BIN)/python deploy/scale.py
+
 bench-load: install var/secret_key
 	$(RUN_ENV) BENCH_LOAD_PEOPLE=$(BENCH_LOAD_PEOPLE) $(BIN)/python -m bench.load
+	@# The scaled-out set through nginx (needs nginx, PostgreSQL and Redis; says so when one is missing).
+	$(RUN_ENV) $(BIN)/python -m bench.scale_load
 
 # Mutation testing of the services ([tool.cosmic-ray] in pyproject.toml): figures, never a gate.
 # From 20 minutes (friends) to an hour (letters) an app on two cores; `make mutants MUTANTS=friends` runs one. Results stay in

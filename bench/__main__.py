@@ -610,6 +610,87 @@ def testimonies_bench() -> None:
     services.purge(testimony.delete_after + datetime.timedelta(days=1))
 
 
+def petitions_bench() -> None:
+    """A petition with 100,000 confirmed signatures: its page, the count by country, the daily
+    ledger over a month, a moderation preview, the recount; and signing plus confirming, one
+    after the other, as a visitor's requests run them (the mail in memory)."""
+    import datetime
+    import secrets
+    import warnings
+
+    import django
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client, override_settings
+    from django.utils import timezone, translation
+
+    from solidarity.petitions import services
+    from solidarity.petitions.models import Petition, Signature
+
+    call_command("migrate", verbosity=0)
+    signatures, days = 100_000, 30
+    today = timezone.localdate()
+    petition = Petition.objects.create(
+        slug=f"bench-{secrets.token_hex(3)}", title="Bench", text="A petition.", addressees="Everyone",
+        status=Petition.Status.OPEN, opened_on=today - datetime.timedelta(days=days),
+    )  # fmt: skip
+    countries = ["DE", "PL", "LT", "FR", "NL", "SE", "GB", "CZ", "UA", "US", "IS", "MT"]
+    rows = [
+        Signature(
+            petition=petition,
+            status=Signature.Status.CONFIRMED,
+            country=countries[n % len(countries)],
+            language="en",
+            address_hash=secrets.token_hex(32),
+            email_domain=f"d{n % 50}.example",
+            signed_hour=timezone.now() - datetime.timedelta(hours=n % (days * 24)),
+            confirmed_on=today - datetime.timedelta(days=1 + n % days),
+            receipt_digest=secrets.token_hex(32),
+        )  # fmt: skip
+        for n in range(signatures)
+    ]
+    Signature.objects.bulk_create(rows, batch_size=2000)
+    services.count_from_rows(petition)
+    print(f"\n== petitions ({signatures:,} confirmed signatures) ==")
+    started = time.perf_counter()
+    services.seal_ledger()
+    print(
+        f"the ledger's {days} days written                 {(time.perf_counter() - started) * 1000:8.1f} ms"
+    )
+    print(
+        "count by country                        ", describe(timed(lambda: services.by_country(petition), 20))
+    )
+    client = Client()
+    page = f"/en/petitions/{petition.slug}/"
+    assert client.get(page).status_code == 200
+    print("the petition's page (form, count, table)", describe(timed(lambda: client.get(page), 20)))
+    criteria = services.Criteria(domain="d7.example")
+    print(
+        "moderation preview (one domain, 2,000)  ",
+        describe(timed(lambda: services.preview(petition, criteria), 5)),
+    )
+    print("recount (rows and the whole ledger)     ", describe(timed(lambda: services.recount(petition), 5)))
+    email_backend = "django.core.mail.backends.locmem.EmailBackend"
+    with override_settings(EMAIL_BACKEND=email_backend), translation.override("en"):
+        tokens = []
+
+        def sign_one():
+            services.sign(
+                petition, name="", country="DE", show_name=False, email=f"{secrets.token_hex(6)}@example.org",
+                language="en", link=tokens.append,
+            )  # fmt: skip
+
+        print("sign (row, hash, mail)                  ", describe(timed(sign_one, 200)))
+        confirm = iter(tokens)
+        print(
+            "confirm (count moved, receipt)          ",
+            describe(timed(lambda: services.confirm(next(confirm)), 200)),
+        )
+    Petition.objects.filter(pk=petition.pk).delete()
+
+
 def main() -> None:
     sizes = [int(n) for n in os.environ.get("BENCH_PEOPLE", "5000,50000").split(",")]
     if sys.argv[1:] == ["friends"]:
@@ -626,6 +707,9 @@ def main() -> None:
         return
     if sys.argv[1:] == ["testimonies"]:
         testimonies_bench()
+        return
+    if sys.argv[1:] == ["petitions"]:
+        petitions_bench()
         return
     if len(sys.argv) > 1:  # one size, in its own process and database
         run(int(sys.argv[1]))
@@ -649,6 +733,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "bench", "parcels"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "magazine"], cwd=ROOT, env=env, check=True)  # noqa: S603
         subprocess.run([sys.executable, "-m", "bench", "testimonies"], cwd=ROOT, env=env, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "bench", "petitions"], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 if __name__ == "__main__":

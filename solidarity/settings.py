@@ -88,11 +88,12 @@ INSTALLED_APPS = [
     "solidarity.parcels",
     "solidarity.magazine",
     "solidarity.testimonies",
+    "solidarity.petitions",
     "solidarity.staff",
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "solidarity.core.middleware.SecurityMiddleware",  # Django's, without sending onion visitors to https
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "solidarity.core.middleware.privacy_headers",
     "solidarity.core.middleware.open_api",
@@ -311,6 +312,9 @@ CSRF_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
+# Django looks for its own SecurityMiddleware by name; ours is a subclass of it (it only spares the
+# onion address the redirect), so every SECURE_* setting takes effect.
+SILENCED_SYSTEM_CHECKS = ["security.W001"]
 SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("HSTS_PRELOAD", True)
@@ -423,6 +427,25 @@ TESTIMONY_PENDING_BYTES = env_int("TESTIMONY_PENDING_MEGABYTES", 4000) * 1024 * 
 TESTIMONY_KEEP_DAYS = env_int("TESTIMONY_KEEP_DAYS", 180)  # sealed data not confirmed by then goes
 TESTIMONIES_PEPPER = env("TESTIMONIES_PEPPER", "")  # the codenames' hash key: not the friends'
 TESTIMONY_LEAVE_URL = env("TESTIMONY_LEAVE_URL", "https://www.google.com/search?q=weather")
+# --- Petitions, and mail ------------------------------------------------------------------------
+
+PETITIONS_PEPPER = env("PETITIONS_PEPPER", "")  # the key of signers' address hashes
+# Mail (the petitions' confirmations) goes through Django's e-mail framework: into files under
+# var/mail/ in the embedded default (`make run` says so), through SMTP when EMAIL_HOST is set.
+EMAIL_HOST = env("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+else:
+    EMAIL_BACKEND = "solidarity.core.mail.OutboxFileBackend"  # no recipient, no time kept
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "petitions@localhost")
+
 DONATION_CURRENCIES = env_list("DONATION_CURRENCIES", "EUR,USD,PLN")
 # Stripe takes refunds for 180 days and disputes for 120: a provider's reference is kept this long
 # after the gift, then only its keyed hash remains.

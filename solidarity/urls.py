@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidarity.parcels.urls")),
     path("", include("solidarity.magazine.urls")),
     path("", include("solidarity.testimonies.urls")),
+    path("", include("solidarity.petitions.urls")),
     prefix_default_language=True,
 )
 

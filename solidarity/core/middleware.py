@@ -4,6 +4,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
+from django.middleware.security import SecurityMiddleware as DjangoSecurityMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -100,7 +101,8 @@ def privacy_headers(get_response: Callable[[HttpRequest], HttpResponse]):
             response.headers["Referrer-Policy"] = FORM_PAGE_REFERRER_POLICY
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if settings.ONION_LOCATION:
+        # Announced on the clearnet site only: on the onion address itself it would point to itself.
+        if settings.ONION_LOCATION and not on_onion(request):
             response.headers["Onion-Location"] = settings.ONION_LOCATION.rstrip("/") + request.get_full_path()
         return response
 
@@ -169,3 +171,19 @@ def open_api(get_response: Callable[[HttpRequest], HttpResponse]):
         return response
 
     return middleware
+
+
+def on_onion(request: HttpRequest) -> bool:
+    """The request came to our onion address (the Host header as sent: a bad one is not an onion)."""
+    host = request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].rstrip(".").lower()
+    return host.endswith(".onion")
+
+
+class SecurityMiddleware(DjangoSecurityMiddleware):
+    """Django's, but an onion address is not sent to https: Tor encrypts it end to end, and an
+    onion service has no certificate (the redirect would make the onion site unreachable)."""
+
+    def process_request(self, request):
+        if on_onion(request):
+            return None
+        return super().process_request(request)

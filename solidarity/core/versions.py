@@ -17,11 +17,14 @@ import secrets
 from django.core.cache import caches
 from django.db import transaction
 
+EVERY: list["CacheVersion"] = []  # each version made, so that a restore can change them all
+
 
 class CacheVersion:
     def __init__(self, key: str):
         self.key = key
         self._doubtful = False  # this process missed the cache since it last read the number
+        EVERY.append(self)
 
     def current(self) -> str:
         version = caches["versions"].get(self.key)
@@ -56,3 +59,10 @@ class CacheVersion:
         if caches["versions"].get(self.key) is None:  # not written: the cache cannot be reached
             self._doubtful = True
         return version
+
+
+def bump_every() -> None:
+    """Every data's version changes: after the data was replaced whole (a restore), nothing derived
+    from what was there before is believed."""
+    for version in EVERY:
+        version.bump()

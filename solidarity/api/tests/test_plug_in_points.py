@@ -129,6 +129,7 @@ def test_the_sites_own_apps_fill_the_plug_in_points():
         "friends_home",
         "campaigns",
         "testimonies",
+        "petitions",
     ]
     assert [entry.prefix for entry in plugins.api_routers] == [
         "",
@@ -136,6 +137,7 @@ def test_the_sites_own_apps_fill_the_plug_in_points():
         "letters",
         "campaigns",
         "magazine",
+        "petitions",
     ]
     assert [action.label for action in plugins.friend_actions] == ["Write a letter", "Plan a parcel"]
     assert [section.template for section in plugins.profile_sections] == [
@@ -144,4 +146,5 @@ def test_the_sites_own_apps_fill_the_plug_in_points():
         "parcels/_profile_section.html",
         "donations/_profile_section.html",
         "magazine/_profile_section.html",
+        "petitions/_profile_section.html",
     ]

@@ -24,6 +24,7 @@ from solidarity.donations.tests import fakes
 from solidarity.friends import services as friends
 from solidarity.letters.services import load_rules
 from solidarity.magazine.tests.helpers import published_article
+from solidarity.petitions.tests.helpers import open_petition
 from solidarity.registry.country import load_country
 from solidarity.registry.models import Sentence
 from solidarity.registry.tests.factories import ArticleFactory
@@ -49,6 +50,7 @@ LETTER = {
     "body": "Здравствуйте!\n\nУ нас выпал первый снег, и мы лепили снеговика. Желаю Вам здоровья.\n\nОля",
 }
 # Path parameters by converter.
+PETITION_TOKEN = "a" * 43  # a link of the confirmation mail's shape, of no signature
 PATH_VALUES = {
     "int": ["9" * 30, "0", str(2**63), str(2**63 - 1)],
     "slug": ["x" * 10_000, "%ff%fe", "-"],
@@ -213,10 +215,12 @@ def registry(db, settings):
     prisoner(detained=datetime.date(2022, 5, 1), released=datetime.date(2024, 2, 1))
     Campaign.objects.create(person=person, title="A lawyer", goal=100_000, currency="EUR")
     published_article(slug="a-story", subjects=[person], tags=["family"])
+    open_petition("an-appeal").people.add(person)
     # The sweep posts hundreds of times from one client: the limits have their own tests.
     settings.FRIENDS_LIMIT_PER_HOUR = settings.FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS = 10**6
     settings.LETTERS_LIMIT_PER_HOUR = 10**6
     settings.DONATION_LIMIT_PER_HOUR = 10**6
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TESTIMONY_PUBLIC_KEY = sealing.new_key_pair()[0]
     return person
 
@@ -293,6 +297,13 @@ def urls(person) -> dict[str, str]:
         "testimony_add": "/en/testimonies/follow/add/",
         "testimony_withdraw": "/en/testimonies/follow/withdraw/",
         "testimony_leave": "/en/testimonies/leave/",
+        "petitions": "/en/petitions/",
+        "petition": "/en/petitions/an-appeal/",
+        "petition_sign": "/en/petitions/an-appeal/sign/",
+        "petition_confirm": f"/en/petitions/an-appeal/confirm/{PETITION_TOKEN}/",
+        "petition_receipt": "/en/petitions/an-appeal/receipt/",
+        "petition_ledger": "/en/petitions/an-appeal/ledger/",
+        "petition_ledger_json": "/en/petitions/an-appeal/ledger.json",
         "stripe_webhook": "/donations/webhooks/stripe/",
         "btcpay_webhook": "/donations/webhooks/btcpay/",
     }
@@ -398,6 +409,17 @@ def sweep_donations(client, registry, fake_stripe):
     for webhook in ("stripe_webhook", "btcpay_webhook"):
         sweep.fields("post", pages[webhook], {"type": "x", "id": "y"})
         sweep.send("post", pages[webhook], body="%ff%fe")
+    assert sweep.sent > 50 and not sweep.failures, "\n".join(sweep.failures)
+
+
+def test_no_field_of_the_petitions_pages_gives_a_server_error(client, registry):
+    pages = urls(registry)
+    sweep = Sweep(client)
+    for name in ("petitions", "petition", "petition_confirm", "petition_receipt", "petition_ledger"):
+        sweep.page(pages[name])
+    sweep.fields(
+        "post", pages["petition_sign"], {"country": "DE", "email": "a@example.org", **guard_answer()}
+    )
     assert sweep.sent > 50 and not sweep.failures, "\n".join(sweep.failures)
 
 
