@@ -122,13 +122,16 @@ def new_receipt(day: datetime.date) -> str:
 
 
 def pending_for(petition: Petition, token: str) -> Signature | None:
-    return (
+    # By the link alone (its index), then its petition checked: SQLite, given both, would walk
+    # every signature of the petition instead.
+    found = (
         Signature.objects.select_related("petition")
-        .filter(petition=petition, token_hash=token_digest(token), status=Signature.Status.PENDING)
+        .filter(token_hash=token_digest(token), status=Signature.Status.PENDING)
         .first()
         if token
         else None
     )
+    return found if found is not None and found.petition_id == petition.pk else None
 
 
 @transaction.atomic
@@ -142,12 +145,12 @@ def confirm(petition: Petition, token: str, *, hide_name: bool = False) -> tuple
     digest = token_digest(token) if token else ""
     signature = (
         Signature.objects.select_for_update()
-        .filter(petition=petition, token_hash=digest, status=Signature.Status.PENDING)
+        .filter(token_hash=digest, status=Signature.Status.PENDING)
         .first()
         if digest
         else None
     )
-    if signature is None:
+    if signature is None or signature.petition_id != petition.pk:
         raise NotAllowed(_("This link was used already, or it is not one of ours."))
     if signature.signed_hour < timezone.now() - datetime.timedelta(days=CONFIRM_DAYS):
         raise NotAllowed(

@@ -10,7 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import close_old_connections, connection
+from django.db import connection
 
 from solidarity.petitions import ledger, services
 from solidarity.petitions.models import LedgerEntry, Petition, Signature
@@ -25,7 +25,7 @@ def _confirm_or_refused(token: str) -> str:
     except services.NotAllowed:
         return "refused"
     finally:
-        close_old_connections()
+        connection.close()  # each thread's own: none is left holding the test database
 
 
 @pytest.mark.django_db(transaction=True)
