@@ -25,10 +25,6 @@ def _names(language: str) -> dict[str, str]:
     }
 
 
-def codes() -> set[str]:
-    return set(_names("en"))
-
-
 def name(code: str, language: str | None = None) -> str:
     return _names(language or get_language() or "en").get(code, code)
 
