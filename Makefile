@@ -45,12 +45,10 @@ run: install var/secret_key var/demo-legal-team/public.key
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:8000/ (Ctrl+C stops). Staff account: make staff USERNAME=you"
 	@echo "Mail (petition confirmations) is not sent: each message is written as a file into var/mail/"
-	@# It is the only worker: whatever an earlier one left under way is resumed first.
-	$(RUN_ENV) $(BIN)/python manage.py resume_imports --older-than 0
-	$(RUN_ENV) $(BIN)/python manage.py publish_scheduled
-	$(RUN_ENV) $(BIN)/python manage.py petitions_daily
-	@# The background worker (large imports) runs beside the app server and stops with it.
-	$(RUN_ENV) $(BIN)/python manage.py db_worker & worker=$$!; \
+	@# The background worker runs beside the app server and stops with it: large imports, the
+	@# magazine's schedule, the daily chores (core.chores); as it starts, it resumes what an earlier
+	@# one left under way and catches up on a day's chores it missed.
+	$(RUN_ENV) $(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/gunicorn solidarity.wsgi --config gunicorn.conf.py
 
@@ -94,7 +92,7 @@ BENCH_LOAD_PEOPLE ?= 3000,50000
 scale: install var/secret_key var/demo-legal-team/public.key
 	$(BIN)/python deploy/scale.py
 
-bench-load: install var/secret_key
+bench-load: install var/secret_key var/demo-legal-team/public.key
 	$(RUN_ENV) BENCH_LOAD_PEOPLE=$(BENCH_LOAD_PEOPLE) $(BIN)/python -m bench.load
 	@# The scaled-out set through nginx (needs nginx, PostgreSQL and Redis; says so when one is missing).
 	$(RUN_ENV) $(BIN)/python -m bench.scale_load

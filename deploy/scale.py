@@ -37,7 +37,6 @@ def environment() -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/5"),
         "GUNICORN_WORKERS": os.environ.get("GUNICORN_WORKERS", "2"),
         "SERVE_MEDIA": "0",  # nginx serves media
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",  # the worker's queue, in PostgreSQL
         "BEHIND_PROXY": "1",  # nginx's X-Forwarded-For, from TRUSTED_PROXIES only
         "TRUSTED_PROXIES": "127.0.0.1,::1",
     }
@@ -172,7 +171,7 @@ def main(arguments: list[str]) -> int:
         for app_port in app_ports:
             gunicorn = [str(BIN / "gunicorn"), "solidarity.wsgi", "--config", "gunicorn.conf.py"]
             start(gunicorn, {"BIND": f"127.0.0.1:{app_port}"})
-        start([str(BIN / "python"), "manage.py", "db_worker"])
+        start([str(BIN / "python"), "manage.py", "worker"])  # RQ's, on Redis
         start([nginx, "-p", str(STATE), "-c", str(config), "-g", "daemon off;"])
         for _ in range(240):
             if all(reachable("127.0.0.1", p) for p in [port, *app_ports]) and answers_through(port):

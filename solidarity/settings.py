@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # RQ's worker command, for the tasks at scale
     "solidarity.core",
     "solidarity.audit",
     "solidarity.registry",
@@ -203,7 +204,7 @@ else:
         },
         # The data's versions (`core.versions`): files, shared by the web server and the worker.
         "versions": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "solidarity.core.cache.VersionFiles",
             "LOCATION": env("VERSIONS_DIR", str(VAR_DIR / "versions")),
             "KEY_PREFIX": DATA_ID,
         },
@@ -213,8 +214,18 @@ else:
 # hash of its password (changing the password ends every copy) and the verified device.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
-# Background work (reading large imports): kept in the database, run by `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background work (large imports, the magazine's schedule, the daily chores), run by `manage.py
+# worker`: kept in the database on the embedded default; at scale in Redis, run by RQ's workers.
+TASKS = {
+    "default": {
+        "BACKEND": env(
+            "TASKS_BACKEND", "django_tasks_rq.RQBackend" if REDIS_URL else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+# The daily chores' hour in TIME_ZONE (`core.chores`): shortly after midnight, when a day is new.
+CHORES_AT = env("CHORES_AT", "00:20")
 
 # --- Languages -----------------------------------------------------------------------------------
 

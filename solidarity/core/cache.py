@@ -16,12 +16,14 @@ request or the keys (they hold client hashes).
 """
 
 import logging
+import os
 import pickle
 import threading
 import time
 from functools import cached_property, wraps
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
@@ -309,3 +311,35 @@ class BoundedLocalCache(LocMemCache):
             self._cache.clear()
             self._expire_info.clear()
             self._held[0] = 0
+
+
+class VersionFiles(FileBasedCache):
+    """The data's versions as files (`core.versions`, the embedded default), shared by the web
+    server and the worker, read without opening a file on every request: every write of a version
+    replaces a file in the folder, which moves the folder's modification time, so one `stat` says
+    whether what this process read before still holds. A folder changed in the last second is
+    not trusted that way (two writes within the file system's clock tick share one time) and its
+    files are read each time. Versions never expire, so a remembered one cannot outlive its file."""
+
+    SETTLED_NS = 1_000_000_000
+
+    def __init__(self, dir, params):
+        super().__init__(dir, params)
+        self._read: tuple[int, dict] = (0, {})  # the folder's time, and what was read under it
+
+    def get(self, key, default=None, version=None):
+        try:
+            changed = os.stat(self._dir).st_mtime_ns
+        except OSError:
+            return super().get(key, default, version)
+        settled = time.time_ns() - changed > self.SETTLED_NS
+        read_at, values = self._read
+        if settled and read_at == changed and (key, version) in values:
+            return values[key, version]
+        value = super().get(key, default, version)
+        if settled and value is not default:
+            if read_at != changed:
+                values = {}
+                self._read = (changed, values)
+            values[key, version] = value
+        return value

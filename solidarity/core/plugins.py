@@ -18,6 +18,7 @@ it live in its own app's services.
 | `page_versions` | a `CacheVersion` of data that public pages show | the page cache (`core.page_cache`) |
 | `country_loaders` | f(country code) -> what it loaded, in words | `manage.py load_country` |
 | `warm_ups` | `WarmUp`: derived values, pages to render first | `core.warmup`, as a worker starts |
+| `chores` | `Chore`: a management command, run daily or as the worker starts | `core.chores`, by the worker |
 """
 
 import datetime
@@ -117,6 +118,18 @@ class WarmUp:
 
 
 @dataclass(frozen=True)
+class Chore:
+    """Scheduled work: the management command `command` with `args`, run by the background worker
+    once a day at `CHORES_AT` (`daily`) and/or each time the worker starts (`at_start`), in the
+    points' order. Each runs whatever the one before did: a failure is logged, never stops the rest."""
+
+    command: str
+    args: tuple[str, ...] = ()
+    daily: bool = True
+    at_start: bool = False
+
+
+@dataclass(frozen=True)
 class RolePermissions:
     """What one app grants a staff role: {"app.model": ("view", "change", ...)}."""
 
@@ -135,3 +148,4 @@ role_permissions: PluginPoint[RolePermissions] = PluginPoint("role_permissions")
 page_versions: PluginPoint[Any] = PluginPoint("page_versions")
 country_loaders: PluginPoint[Callable[[str | None], str]] = PluginPoint("country_loaders")
 warm_ups: PluginPoint["WarmUp"] = PluginPoint("warm_ups")
+chores: PluginPoint[Chore] = PluginPoint("chores")

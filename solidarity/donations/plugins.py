@@ -53,6 +53,7 @@ def campaign_due(friendship, marks, today: datetime.date) -> Due | None:
 
 
 def register() -> None:
+    plugins.chores.register("donations.purge", plugins.Chore("purge_donations"), order=20)
     plugins.page_versions.register("donations", services.PUBLIC_VERSION)
     plugins.profile_sections.register(
         "donations", plugins.ProfileSection("donations/_profile_section.html", profile_section), order=40

@@ -10,6 +10,12 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from solidarity.core import plugins
 
+        # The only worker resumes whatever an earlier one left under way.
+        plugins.chores.register(
+            "imports.resume",
+            plugins.Chore("resume_imports", ("--older-than", "0"), daily=False, at_start=True),
+            order=10,
+        )
         plugins.role_permissions.register(
             "imports.editor",
             plugins.RolePermissions(plugins.EDITOR, {"imports.importbatch": ("view", "add", "change")}),

@@ -1,4 +1,4 @@
-"""The background work of imports, run by `manage.py db_worker`: reading a large file, applying it.
+"""The background work of imports, run by `manage.py worker`: reading a large file, applying it.
 Each task only calls its service; the services are handed these tasks' `enqueue` by their callers."""
 
 from django_tasks import task

@@ -79,7 +79,6 @@ MIN_SURNAME_STEM = 4
 MIN_NAME_STEM = 3  # shorter surnames (Жук, Ус) are found beside a first name only
 MIN_UNMISTAKABLE_STEM = 6
 SURNAME_SUFFIXES = ("ск", "цк", "ов", "ев", "ав", "ин", "ын", "ич", "іч", "енк", "анк", "юк", "чык", "чик")
-FIRST_NAME_ENDINGS = frozenset("аяеіиыоуюйь")
 # Everyday forms of first names, with the full names they stand for.
 DIMINUTIVES = {
     "Оля": ("Ольга", "Вольга"), "Дима": ("Дмитрий",), "Дзіма": ("Дзмітрый",), "Паша": ("Павел",),
@@ -88,14 +87,44 @@ DIMINUTIVES = {
     "Ира": ("Ирина",), "Іра": ("Ірына",), "Таня": ("Татьяна", "Таццяна"), "Игорек": ("Игорь",),
     "Коля": ("Николай", "Мікалай"), "Витя": ("Виктор",), "Віця": ("Віктар",),
     "Серёжа": ("Сергей", "Сяргей"), "Миша": ("Михаил",), "Міша": ("Міхаіл",),
+    "Димка": ("Дмитрий",), "Дзімка": ("Дзмітрый",), "Пашка": ("Павел",), "Олька": ("Ольга",),
+    "Ленка": ("Елена",), "Светка": ("Светлана",), "Машка": ("Мария",), "Сашка": ("Александр",),
+    "Андрюха": ("Андрей",), "Серёга": ("Сергей",), "Витёк": ("Виктор",), "Витька": ("Виктор",),
+    "Игорёк": ("Игорь",), "Ігарок": ("Ігар",), "Колька": ("Николай",), "Танька": ("Татьяна",),
 }  # fmt: skip
+# A first name's case endings, the longest first: Димкой, Святланай and Марыяй to their stems.
+FIRST_NAME_CASE_ENDINGS = (
+    "ами", "ями", "ой", "ей", "ою", "ею", "ом", "ем", "ам", "ям", "ах", "ях", "ай", "яй", "ым", "ім",
+    "а", "я", "е", "і", "и", "ы", "о", "у", "ю", "й", "ь",
+)  # fmt: skip
 NOT_A_NAME_AFTER = ("дед", "дзед", "дзядуля", "дедушка")
+# After one of these, in the middle of a sentence, a capitalised word that is a prisoner's
+# surname names someone ("пра Жук", "от Мороза"); elsewhere it may be the word, or a family.
+PREPOSITIONS = frozenset((
+    "про", "пра", "о", "об", "аб", "от", "ад", "у", "с", "з", "со", "к", "да", "для", "без", "за",
+    "пры", "при",
+))  # fmt: skip
+# A surname's forms that take a case (Мароза, Жуку, Морозом): in the middle of a sentence with a
+# capital they are a person's, for no everyday word is written so.
+CASE_FORM_ENDINGS = frozenset(("а", "у", "ом", "ам", "ем", "е", "ым"))
+# Tales and cartoons write their animals with a capital ("казка пра Ліса і Жорава").
+TALES = re.compile(r"(?<!\w)(?:казк|казц|казач|сказк|сказоч|мульт|байк|басн)", re.IGNORECASE)
+# After these the surname is a relative's or a neighbour's (folded: е for ё): a note.
+KIN = frozenset((
+    "семья", "семьи", "семье", "семью", "семьей", "сям'я", "сям'і", "сям'ю", "сям'ей",
+    "дядя", "дяди", "дяде", "дядей", "дядю", "тетя", "тети", "тете", "тетей", "тетю",
+    "дзядзька", "дзядзькі", "дзядзьку", "дзядзькам", "цетка", "цеткі", "цетцы", "цеткай", "цетку",
+    "сосед", "соседа", "соседу", "соседом", "соседка", "соседки", "соседке", "соседкой", "соседку",
+    "сусед", "суседа", "суседу", "суседам", "суседка", "суседкі", "суседцы", "суседкай", "суседку",
+))  # fmt: skip
 # A last line with one of these signs the letter: the names in it are the writer's and their family's.
 SIGNATURE_WORDS = frozenset((
     "семья", "сям'я", "ваши", "ваша", "ваш", "вашы", "твои", "твоя", "твой", "твае", "твая",
     "обнимаем", "абдымаем", "обнимаю", "абдымаю", "целуем", "цалуем", "любим", "любім",
 ))  # fmt: skip
 SIGNATURE_OPENINGS = ("с любовью", "з любоўю")
+# Findings that advise and stop nothing: the letter may go as it is.
+NOTES = frozenset({"surname"})
 # Findings about the text as a whole: listed, but not marked inside it.
 WHOLE_TEXT_RULES = frozenset({"language", "length"})
 # What cannot be printed as written: no accepted risk lets it through.
@@ -144,6 +173,13 @@ MESSAGES = {
     "prisoner_name": (
         gettext_lazy("The name of another political prisoner: such letters are not handed over."),
         gettext_lazy("Leave other prisoners' names out."),
+    ),
+    "surname": (
+        gettext_lazy(
+            "Also the surname of a political prisoner. If you mean them, leave it out; "
+            "if it is your family's or a neighbour's name, it may stay."
+        ),
+        gettext_lazy("Nothing to change if it is not about them."),
     ),
     "official": (
         gettext_lazy("An official's name or title: such letters are destroyed."),
@@ -213,7 +249,12 @@ class Result:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return not self.to_change
+
+    @property
+    def to_change(self) -> tuple[Finding, ...]:
+        """The findings less the notes (`NOTES`), which stop nothing."""
+        return tuple(f for f in self.findings if f.rule not in NOTES)
 
     @property
     def must_change(self) -> tuple[Finding, ...]:
@@ -349,7 +390,7 @@ def _language(text: str) -> tuple[str | None, list[Finding]]:
 @dataclass(frozen=True)
 class _NameIndex:
     by_stem: dict[str, frozenset[int]]
-    first_names: dict[int, frozenset[str]]  # their stems (`_first_name_stem`)
+    first_names: dict[int, frozenset[str]]  # their stems (`_first_name_stems`)
 
 
 def surname_stem(surname: str) -> str:
@@ -365,18 +406,27 @@ def _name_form(word: str) -> str:
     return word[:-1] + "в" if word.endswith("ў") else word
 
 
-def _first_name_stem(name: str) -> str:
-    """A first name less its case ending: Святлана, Святлане and Святланы alike."""
-    return name[:-1] if len(name) > 2 and name[-1] in FIRST_NAME_ENDINGS else name
+def _first_name_stems(name: str) -> frozenset[str]:
+    """A first name less each case ending it may have: two forms of one name share a stem
+    (Андрей and Андрея: андре; Святлана and Святланай: святлан; Димка and Димкой: димк)."""
+    return frozenset(
+        {name}
+        | {
+            name[: -len(ending)]
+            for ending in FIRST_NAME_CASE_ENDINGS
+            if name.endswith(ending) and len(name) - len(ending) >= 2
+        }
+    )
 
 
 @cache
 def _full_first_names() -> dict[str, frozenset[str]]:
-    """`DIMINUTIVES` as stems: the everyday form's to the full names'."""
-    return {
-        _first_name_stem(fold(short).lower()): frozenset(_first_name_stem(fold(f).lower()) for f in full)
-        for short, full in DIMINUTIVES.items()
-    }
+    """`DIMINUTIVES` as stems: each of the everyday form's to the full names'."""
+    found: dict[str, set[str]] = {}
+    for short, full in DIMINUTIVES.items():
+        for stem in _first_name_stems(fold(short).lower()):
+            found.setdefault(stem, set()).update(*(_first_name_stems(fold(f).lower()) for f in full))
+    return {stem: frozenset(names) for stem, names in found.items()}
 
 
 def _unmistakable(stem: str) -> bool:
@@ -401,7 +451,9 @@ def _name_index(_registry_version: str) -> _NameIndex:
             stem = surname_stem(surname)
             if len(stem) >= MIN_NAME_STEM:
                 by_stem.setdefault(stem, set()).add(pk)
-        first_names[pk] = frozenset(_first_name_stem(fold(n).lower()) for n in (first_ru, first_be) if n)
+        first_names[pk] = frozenset().union(
+            *(_first_name_stems(fold(n).lower()) for n in (first_ru, first_be) if n)
+        )
     return _NameIndex({stem: frozenset(ids) for stem, ids in by_stem.items()}, first_names)
 
 
@@ -427,22 +479,72 @@ def _prisoner_names(folded: str, text: str, excluded: frozenset[int]) -> list[Fi
         people -= excluded
         if not people:
             continue
-        before = folded[: match.start()].rstrip()
+        before = folded[max(0, match.start() - 40) : match.start()].rstrip()  # enough for the words below
         if before.lower().endswith(NOT_A_NAME_AFTER):
             continue  # Дед Мороз
+        rule = "prisoner_name"
         if not _unmistakable(stem):
-            # A plain surname is a word too ("Мороз сегодня...", "Жук", "Новик"): it counts beside
-            # a first name, in any case form or as a diminutive ("Оли Шелег", "Дзіма Мароз").
-            neighbours = {
-                _first_name_stem(w.group().lower()) for w in words[max(0, position - 1) : position + 2]
-            }
-            neighbours |= {full for n in neighbours for full in _full_first_names().get(n, ())}
-            if not any(index.first_names.get(pk, frozenset()) & neighbours for pk in people):
-                continue
-        findings.append(
-            Finding("prisoner_name", match.start(), match.end(), text[match.start() : match.end()])
-        )
+            rule = _plain_surname(words, position, folded, stem, people, index)
+        if rule:
+            findings.append(Finding(rule, match.start(), match.end(), text[match.start() : match.end()]))
     return findings
+
+
+def _plain_surname(
+    words: list[re.Match], position: int, folded: str, stem: str, people: frozenset[int], index: _NameIndex
+) -> str | None:
+    """What a plain surname (Мороз, Жук, Новик: words too) says where it stands: a prisoner's
+    name beside their first name in any case form or as a diminutive ("Оли Шелег", "Димкой
+    Морозом"), or alone after a preposition in the middle of a sentence, where only a name takes
+    a capital ("Пра Жук нічога не чуваць"); nothing at a sentence's start, where the word takes a
+    capital too; otherwise a note (a family's name, "дядя Шелег", or the frost, "сильный Мороз")."""
+    near = words[max(0, position - 1) : position + 2]
+    neighbours = set().union(*(_first_name_stems(w.group().lower()) for w in near))
+    neighbours |= {full for n in neighbours for full in _full_first_names().get(n, ())}
+    if any(index.first_names.get(pk, frozenset()) & neighbours for pk in people):
+        return "prisoner_name"
+    start = words[position].start()
+    if _starts_a_sentence(folded, start):
+        return None
+    before = folded[max(0, start - 40) : start].lower().split()
+    if (before and before[-1] in KIN) or _beside_a_first_name(words, position, folded):
+        return "surname"
+    case_form = _name_form(words[position].group().lower())[len(stem) :] in CASE_FORM_ENDINGS
+    if (case_form or (before and before[-1] in PREPOSITIONS)) and not TALES.search(
+        _sentence_of(folded, start)
+    ):
+        return "prisoner_name"
+    return "surname"
+
+
+def _sentence_of(folded: str, position: int, reach: int = 300) -> str:
+    """The sentence around `position` (at most `reach` characters each way)."""
+    start = max(0, position - reach)
+    before = folded[start:position]
+    cut = max(before.rfind(end) for end in SENTENCE_END)
+    after = folded[position : position + reach]
+    stops = [i for i in (after.find(end) for end in SENTENCE_END) if i >= 0]
+    return before[cut + 1 :] + after[: min(stops, default=len(after))]
+
+
+def _beside_a_first_name(words: list[re.Match], position: int, folded: str) -> bool:
+    """Whether a capitalised word a space before or after names someone: not a sentence's first
+    word ("Пра Жук нічога...": the capital is the sentence's)."""
+    word = words[position]
+    for other in words[max(0, position - 1) : position + 2]:
+        if other is word or not (other.end() + 1 == word.start() or word.end() + 1 == other.start()):
+            continue
+        if not _starts_a_sentence(folded, other.start()):
+            return True
+    return False
+
+
+def _starts_a_sentence(folded: str, start: int) -> bool:
+    """Whether only spaces stand between `start` and the text's start or a sentence's end."""
+    position = start - 1
+    while position >= 0 and folded[position] in " \t":
+        position -= 1
+    return position < 0 or folded[position] in SENTENCE_END
 
 
 def _signature_start(folded: str) -> int:
@@ -473,7 +575,7 @@ def explain(result: Result) -> str:
     """One line for a writer: how many things to change, or that the letter can go."""
     if result.ok:
         return gettext("Nothing found that would stop this letter.")
-    count = len(result.findings)
+    count = len(result.to_change)
     return ngettext(
         "%(count)s thing to change before the letter can go.",
         "%(count)s things to change before the letter can go.",

@@ -99,7 +99,8 @@ class RuleSet(models.Model):
 
 class Rule(models.Model):
     """One list of terms a censor objects to. Terms, one per line: `word` (that word only),
-    `stem*` (any word starting so), `two words` (a phrase), or `re:<regular expression>`."""
+    `stem*` (any word starting so), `two words` (a phrase), `re:<regular expression>`, or
+    `sentence: a | b & c & !d` (words together in one sentence, unless one marked ! is there too)."""
 
     class Category(models.TextChoices):
         POLITICS = "politics", _("politics")
@@ -122,7 +123,9 @@ class Rule(models.Model):
         _("terms"),
         help_text=_(
             "One per line: a word (matches that word only), a stem ending in * (any word starting so), "
-            "a phrase of several words, or re: followed by a regular expression. Case and ё/е do not matter."
+            "a phrase of several words, re: followed by a regular expression, or sentence: followed by "
+            "parts joined by & that must all be in one sentence (each part's choices joined by |; a part "
+            "starting with ! must not be there). Case and ё/е do not matter."
         ),
     )
 

@@ -32,6 +32,7 @@ def write_to(person: Person) -> str | None:
 
 
 def register() -> None:
+    plugins.chores.register("letters.purge", plugins.Chore("purge_letters"), order=20)
     plugins.page_versions.register("letters", services.PUBLIC_VERSION)
     plugins.profile_sections.register(
         "letters", plugins.ProfileSection("letters/_profile_section.html", profile_section), order=20

@@ -26,6 +26,11 @@ def profile_section(person: Person, today: datetime.date) -> dict | None:
 
 
 def register() -> None:
+    # Publication on time is a task queued with its hour; as the worker starts it catches up
+    # whatever a lost queue missed.
+    plugins.chores.register(
+        "magazine.schedule", plugins.Chore("publish_scheduled", daily=False, at_start=True), order=20
+    )
     plugins.page_versions.register("magazine", services.PUBLIC_VERSION)
     plugins.api_routers.register("magazine", plugins.ApiRouter("magazine", router), order=70)
     # The magazine's front page: its templates compiled before the first reader comes.

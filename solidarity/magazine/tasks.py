@@ -1,4 +1,4 @@
-"""The magazine's background work, run by `manage.py db_worker`: publishing on schedule."""
+"""The magazine's background work, run by `manage.py worker`: publishing on schedule."""
 
 import datetime
 

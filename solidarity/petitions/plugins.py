@@ -21,6 +21,8 @@ def profile_section(person: Person, today: datetime.date) -> dict | None:
 
 
 def register() -> None:
+    # Expiry, deadlines and the day's ledger, and at a start whatever a stopped worker missed.
+    plugins.chores.register("petitions.daily", plugins.Chore("petitions_daily", at_start=True), order=20)
     plugins.page_versions.register("petitions", services.HourlyVersion())
     plugins.api_routers.register("petitions", plugins.ApiRouter("petitions", router), order=80)
     plugins.help_cards.register(

@@ -15,6 +15,8 @@ class RegistryConfig(AppConfig):
         from . import models, versioning
 
         plugins.page_versions.register("registry", versioning.VERSION)
+        # First of the day: statuses by the timeline's rule on the new date, before anything reads them.
+        plugins.chores.register("registry.refresh", plugins.Chore("refresh_registry"), order=10)
         edit, view = plugins.EDIT, ("view",)
         plugins.role_permissions.register(
             "registry.editor",

@@ -6,6 +6,7 @@ from solidarity.core import plugins
 
 
 def register() -> None:
+    plugins.chores.register("testimonies.purge", plugins.Chore("purge_testimonies"), order=20)
     plugins.help_cards.register(
         "testimonies",
         plugins.HelpCard(

@@ -5,6 +5,7 @@ nginx itself, and Ctrl+C stops the whole set. They run in the suite's pass on Po
 (`DATABASE_URL`); there they skip where nginx, PostgreSQL or Redis are missing, and fail in CI."""
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -71,6 +72,7 @@ def _start(tmp_path, *, demo: bool):
         "SECRET_KEY_FILE": "",
         "GUNICORN_WORKERS": "1",
         "SCALE_MICRO_CACHE": "2s",
+        "CHORES_AT": "00:00",  # the day's chores due at once, whatever the hour of the run
         "VERSIONS_DIR": str(tmp_path / "versions"),
         **{name: str(value) for name, value in ports.items()},
     }
@@ -101,8 +103,12 @@ def _start(tmp_path, *, demo: bool):
         import redis
 
         keys = redis.Redis.from_url(env["REDIS_URL"])
-        for key in keys.scan_iter(f"*scale-test-{database}*"):
-            keys.delete(key)
+        for pattern in (
+            f"*scale-test-{database}*",
+            "rq:*",
+        ):  # and the worker's queue, next day's run included
+            for key in keys.scan_iter(pattern):
+                keys.delete(key)
 
 
 @pytest.fixture
@@ -164,8 +170,6 @@ class Visitor:
 
 
 def _guarded_form(page: str) -> dict:
-    import re
-
     a, b = map(int, re.search(r"How much is (\d+) plus (\d+)\?", page).groups())
     return {
         "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1),
@@ -174,10 +178,49 @@ def _guarded_form(page: str) -> dict:
     }
 
 
-def test_two_app_servers_share_one_use_proofs_rate_limits_and_the_datas_versions(scaled_set_with_demo):
+def shell(env: dict, code: str) -> str:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+
+
+def test_two_app_servers_share_sessions_friend_counts_one_use_proofs_rate_limits_and_versions(
+    scaled_set_with_demo,
+):
     _started, _port, (first, second), env = scaled_set_with_demo
     petition = "/en/petitions/free-them-all/"
     visitor = Visitor()
+
+    # Befriended through one server: the other knows the friend (sessions) and counts the friend.
+    held = shell(
+        env,
+        "from solidarity.registry.models import Person; print(Person.objects.published()"
+        ".filter(status='political_prisoner').order_by('pk').values_list('pk', flat=True)[0])",
+    )
+    friend = Visitor()
+    befriend = f"/en/people/{held}/befriend/"
+    codename_page = friend.send(first, befriend, _guarded_form(friend.send(first, befriend)))
+    assert "codename" in codename_page.lower()
+    name = shell(
+        env,
+        f"from solidarity.registry.models import Person; print(Person.objects.get(pk={held}).last_name_en)",
+    )
+    assert name in friend.send(second, "/en/friends/me/")
+    profile = friend.send(second, f"/en/people/{held}/")  # a visitor with a cookie: never a kept page
+    assert re.search(r"<dt>Friends</dt><dd>1 ", profile)
+
+    # The worker (RQ's, on Redis) has done the day's chores, due at once (CHORES_AT 00:00).
+    for _ in range(60):
+        if shell(env, "from solidarity.core.models import ChoreDay; print(ChoreDay.objects.count())") == "1":
+            break
+        time.sleep(1)
+    else:
+        pytest.fail("the worker did not run the day's chores")
 
     def sign_on(port: int, number: int, guard: dict | None = None) -> tuple[str, dict]:
         guard = guard or _guarded_form(visitor.send(port, petition))
@@ -196,7 +239,7 @@ def test_two_app_servers_share_one_use_proofs_rate_limits_and_the_datas_versions
 
     # The limit on answers per client counts both servers' requests together.
     limit = int(env.get("FRIENDS_LIMIT_PER_HOUR_WITHOUT_JS", "6"))
-    answers_sent, refused_at = 2, None
+    answers_sent, refused_at = 3, None  # the befriending's, the signature's, the replay's
     for number in range(2, limit + 3):
         page, _guard = sign_on(first if number % 2 else second, number)
         answers_sent += 1
@@ -210,13 +253,6 @@ def test_two_app_servers_share_one_use_proofs_rate_limits_and_the_datas_versions
         "from solidarity.registry.models import Person; p = Person.objects.order_by('pk').first(); "
         "p.last_name_en = 'Renamedbyscaletest'; p.save(); print(p.pk)"
     )
-    pk = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "shell", "-c", rename],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()[-1]
+    pk = shell(env, rename)
     for port in (first, second):
         assert "Renamedbyscaletest" in Visitor().send(port, f"/en/people/{pk}/"), port

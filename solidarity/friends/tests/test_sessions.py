@@ -38,6 +38,8 @@ def datetimes_since(moment: datetime.datetime) -> list[str]:
     """Every table and column holding a date and time from `moment` on."""
     found = []
     for model in apps.get_models():
+        if not model._meta.managed:
+            continue  # no table of ours (django-rq's dashboard)
         for field in model._meta.concrete_fields:
             if (
                 isinstance(field, models.DateTimeField)

@@ -239,7 +239,9 @@ def test_a_surname_is_found_in_its_belarusian_forms_and_as_a_diminutive_beside_i
     assert rules_of("Ад Белавусава даўно няма лістоў.") == ["prisoner_name"]
     assert rules_of("Прывітанне!\nАд Белавусава даўно няма лістоў.") == ["prisoner_name"]  # a last line
     assert rules_of("Пришло письмо от Оли Шелег.") == ["prisoner_name"]
-    assert rules_of("Приехал дядя Шелег с дачи.") == []  # a plain surname alone is not enough
+    # A plain surname alone after a relative is a note, which stops nothing: the family's name.
+    assert rules_of("Приехал дядя Шелег с дачи.") == ["surname"]
+    assert checker.check("Приехал дядя Шелег с дачи.").ok
 
 
 def test_father_frost_and_a_word_initial_u_short(rules):
@@ -280,3 +282,64 @@ def test_allusions_are_found_with_their_reason(rules, text):
 )
 def test_everyday_words_near_an_allusion_are_not_one(rules, text):
     assert checker.check(text).ok, checker.check(text).findings
+
+
+def test_a_sentence_term_needs_all_its_words_in_one_sentence_and_none_of_its_exceptions(rules):
+    from solidarity.letters.rules import sentence_parts
+
+    Rule.objects.create(
+        ruleset=RuleSet.objects.get(country="BY"),
+        category=Rule.Category.ALLUSION,
+        terms="sentence: кот* | кош* & пес | собак* & у окна | у акна & !цирк*",
+    )
+    found = checker.check("Идёт снег. Собака и кот сидят у окна. Тепло.").findings
+    assert [(f.rule, f.fragment) for f in found] == [("allusion", "Собака и кот сидят у окна")]
+    assert rules_of("Кошка спит у окна. Собака гуляет.") == []  # two sentences
+    assert rules_of("В цирке собака и кот сидели у окна.") == []  # the exception
+    with pytest.raises(RuleError):
+        sentence_parts("sentence: двор*")
+    with pytest.raises(RuleError):
+        sentence_parts("sentence: !двор* & !чай")
+    with pytest.raises(RuleError):
+        sentence_parts("sentence: двор* & ")
+
+
+def test_a_referee_at_a_match_is_no_judge_and_freedom_from_a_cast_no_politics(rules):
+    assert checker.check("Судья назначил пенальти, и весь стадион свистел.").ok
+    assert checker.check("Суддзя на фінішы двойчы пераправяраў секундамер.").ok
+    assert rules_of("Судья даже не посмотрел на маму.") == ["case"]
+    assert checker.check("Сын празднует свободу: сняли гипс!").ok
+    assert checker.check("Меню на шесть страниц, полная свобода выбора.").ok
+    assert rules_of("Желаю тебе скорее обрести свободу.") == ["politics"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пра Жук нічога не чуваць ужо тры месяцы.",  # alone after a preposition, mid-sentence
+        "Каля вогнішча ўспаміналі Жука.",  # in a case form no everyday word takes with a capital
+        "Вспоминали, как ездили с Димкой Жуком на рыбалку.",  # a diminutive in the instrumental
+        "Получила ответ от Игоря Жука.",
+    ],
+)
+def test_a_plain_surname_alone_is_a_name_where_only_a_name_takes_a_capital(rules, text):
+    prisoner(first_name_ru="Дмитрий", last_name_ru="Жук", first_name_be="Дзмітрый", last_name_be="Жук")
+    prisoner(first_name_ru="Игорь", last_name_ru="Жук", first_name_be="Ігар", last_name_be="Жук")
+    assert rules_of(text) == ["prisoner_name"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Сегодня с утра сильный Жук.",  # the word, capitalised: a note
+        "Приходила тётя Жук с пирогом.",  # a relative
+        "Чытаю ёй казку пра Жука і Мурашку.",  # a tale's animal
+        "Передаёт привет Люда Жук.",  # someone else's first name beside it
+    ],
+)
+def test_a_plain_surname_that_may_be_a_family_or_a_word_is_a_note_that_stops_nothing(rules, text):
+    prisoner(first_name_ru="Дмитрий", last_name_ru="Жук", first_name_be="Дзмітрый", last_name_be="Жук")
+    result = checker.check(text)
+    assert [f.rule for f in result.findings] == ["surname"]
+    assert result.ok and "political prisoner" in result.findings[0].message
+    assert checker.explain(result) == "Nothing found that would stop this letter."

@@ -9,9 +9,13 @@ prisoner's surname...), half with the problems censors destroy letters for.
 - `corpus-blind-2.json`: 80 more written the same way by another writer, measured once after the
   rules had learned from the first two (its "about" gives that figure), then learned from.
 - `corpus-blind-3.json`: 80 more, measured only after the rules had learned from all the others:
-  the checker's figure on letters it was not written for.
+  the checker's figure on letters it was not written for (82.5%, 0%).
 - `corpus-blind-4.json`: 80 more by a fourth writer, measured once with the same rules as the third
-  and never learned from: a second such figure.
+  (87.5%, 2.5%): a second such figure; the third and fourth were then learned from.
+- `corpus-blind-5.json`: 80 more by a fifth writer, measured once after the rules had learned from
+  the first four (82.5%, 12.5%: referees taken for judges, everyday freedom), then learned from.
+- `corpus-blind-6.json`: 80 more by a sixth writer, measured once after the rules had learned from
+  the first five (75.0%, 20.0%): below the goal, and not yet learned from.
 
 Run with -s to see the rates per corpus and per category."""
 
@@ -29,12 +33,14 @@ CORPORA = [
     "corpus-blind-2.json",
     "corpus-blind-3.json",
     "corpus-blind-4.json",
+    "corpus-blind-5.json",
+    "corpus-blind-6.json",
 ]
 MIN_PROBLEMS_FLAGGED = 0.95
 MAX_CLEAN_FLAGGED = 0.05
 # The corpus measured last, before any rule learned from it, stands below the goal (issue 21): the
 # checker may not fall below where it stood when it was measured.
-MEASURED_SHORT = {"corpus-blind-3.json": (0.825, 0.0), "corpus-blind-4.json": (0.875, 0.025)}
+MEASURED_SHORT = {"corpus-blind-6.json": (0.75, 0.20)}
 
 
 def _person(names: dict):
