@@ -273,6 +273,8 @@ def letters() -> None:
     print(f"check a letter of the corpus ({len(texts)} letters)       ", describe(samples))
     # The longest texts the API takes, built to make patterns backtrack: the worst case of a check.
     hostile = [c * checker.MAX_TEXT for c in "-.@:)1аwА"] + ["т." * 10_000, "а " * 10_000, "Мороз " * 3_333]
+    # Every word a sentence term's part, in one endless sentence; a surname after a preposition.
+    hostile += ["двор чай тогда " * 1_333, "судья матч " * 1_818, "пра Мароза. " * 1_666]
     worst = max(max(timed(lambda text=text: checker.check(text), 3)) for text in hostile)
     print(f"check the worst of {len(hostile)} hostile 20,000-character texts        {worst:8.0f} ms")
     # A postcard is also measured as it prints: the longest text, and one of a line per character.

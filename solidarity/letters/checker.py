@@ -91,6 +91,14 @@ DIMINUTIVES = {
     "Ленка": ("Елена",), "Светка": ("Светлана",), "Машка": ("Мария",), "Сашка": ("Александр",),
     "Андрюха": ("Андрей",), "Серёга": ("Сергей",), "Витёк": ("Виктор",), "Витька": ("Виктор",),
     "Игорёк": ("Игорь",), "Ігарок": ("Ігар",), "Колька": ("Николай",), "Танька": ("Татьяна",),
+    "Сярожа": ("Сяргей",), "Паўлік": ("Павел",), "Павлик": ("Павел",), "Зміцер": ("Дзмітрый",),
+    "Алесь": ("Аляксандр",), "Лёша": ("Алексей", "Аляксей"), "Лёшка": ("Алексей",),
+    "Юра": ("Юрий", "Юрый"), "Юрка": ("Юрий", "Юрый"), "Вова": ("Владимир", "Уладзімір"),
+    "Валодзя": ("Уладзімір",), "Толя": ("Анатолий", "Анатоль"), "Наташа": ("Наталья", "Наталля"),
+    "Галя": ("Галина", "Галіна"), "Надя": ("Надежда", "Надзея"), "Катя": ("Екатерина", "Кацярына"),
+    "Настя": ("Анастасия", "Анастасія"), "Вася": ("Василий", "Васіль"), "Петя": ("Пётр", "Пятро"),
+    "Женя": ("Евгений", "Яўген", "Евгения", "Яўгенія"), "Макс": ("Максим", "Максім"),
+    "Міхась": ("Міхаіл",), "Костя": ("Константин", "Канстанцін"), "Рома": ("Роман", "Раман"),
 }  # fmt: skip
 # A first name's case endings, the longest first: Димкой, Святланай and Марыяй to their stems.
 FIRST_NAME_CASE_ENDINGS = (
@@ -124,7 +132,14 @@ SIGNATURE_WORDS = frozenset((
 ))  # fmt: skip
 SIGNATURE_OPENINGS = ("с любовью", "з любоўю")
 # Findings that advise and stop nothing: the letter may go as it is.
-NOTES = frozenset({"surname"})
+NOTES = frozenset({"surname", "known_abbreviation"})
+# Capitals every reader and censor knows (shops, a clinic's tests, exams, universities, housing
+# offices): guides say to write every abbreviation out, but these are read as words, not code.
+KNOWN_ABBREVIATIONS = frozenset((
+    "ЦУМ", "ГУМ", "УЗИ", "ЭКГ", "МРТ", "КТ", "ЛОР", "ОРВИ", "ЦТ", "ЕГЭ", "БГУ", "БГУИР", "БНТУ",
+    "БГМУ", "БГПУ", "БГЭУ", "ГРГУ", "ВГУ", "ГГУ", "ПТУ", "ВУЗ", "ДК", "ЖЭС", "ЖЭУ", "ЖКХ", "МТС",
+    "ТЦ", "ТВ", "ЗАГС", "СССР", "ДТП", "ПДД", "СТО", "АЗС", "ЛФК",
+))  # fmt: skip
 # Findings about the text as a whole: listed, but not marked inside it.
 WHOLE_TEXT_RULES = frozenset({"language", "length"})
 # What cannot be printed as written: no accepted risk lets it through.
@@ -173,6 +188,12 @@ MESSAGES = {
     "prisoner_name": (
         gettext_lazy("The name of another political prisoner: such letters are not handed over."),
         gettext_lazy("Leave other prisoners' names out."),
+    ),
+    "known_abbreviation": (
+        gettext_lazy(
+            "A well-known abbreviation: it usually passes, but written out it cannot be taken for a code."
+        ),
+        gettext_lazy("Write it out if you can."),
     ),
     "surname": (
         gettext_lazy(
@@ -288,7 +309,8 @@ def check(
     found += [Finding("latin", m.start(), m.end(), m.group()) for m in LATIN.finditer(text)]
     found += [Finding("emoji", m.start(), m.end(), m.group()) for m in EMOJI.finditer(text)]
     found += [
-        Finding(category, start, end, text[start:end]) for category, start, end in compiled.matches(folded)
+        Finding(_known(category, text[start:end]), start, end, text[start:end])
+        for category, start, end in compiled.matches(folded)
     ]
     found += _prisoner_names(folded, text, frozenset({addressee.pk}) if addressee else frozenset())
     found += [Finding("character", start, end, text[start:end]) for start, end in pdf.unprintable(text)]
@@ -303,6 +325,15 @@ def check(
         )
     findings = tuple(sorted(_once_each(found), key=lambda f: (f.start, f.end, f.rule)))
     return Result(language, findings, length, max_characters)
+
+
+def _known(category: str, fragment: str) -> str:
+    """An abbreviation every reader knows ("УЗИ", "в ЦУМе") is a note (`KNOWN_ABBREVIATIONS`)."""
+    if category == "abbreviation":
+        capitals = fragment.rstrip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіў")
+        if capitals.upper() in KNOWN_ABBREVIATIONS:
+            return "known_abbreviation"
+    return category
 
 
 def _once_each(found: list[Finding]) -> list[Finding]:
@@ -393,6 +424,21 @@ class _NameIndex:
     first_names: dict[int, frozenset[str]]  # their stems (`_first_name_stems`)
 
 
+# Surnames whose vowel drops as they decline (Заяц, Зайца; Воробей, Воробья; Гарок, Гарка):
+# the declined stem, from the ending of the name as written.
+FLEETING = (("яц", "йц"), ("ец", "ц"), ("ей", "ь"), ("ок", "к"), ("ёк", "ьк"), ("ек", "ьк"))
+
+
+def surname_stems(surname: str) -> set[str]:
+    """The stems a surname is found by: `surname_stem`, and the declined one if its vowel drops."""
+    stems = {surname_stem(surname)}
+    word = fold(surname).lower()
+    for written, declined in FLEETING:
+        if word.endswith(written) and len(word) - len(written) >= 2:
+            stems.add(word[: -len(written)] + declined)
+    return stems
+
+
 def surname_stem(surname: str) -> str:
     word = _name_form(fold(surname).lower())
     for ending in SURNAME_ENDINGS:
@@ -448,9 +494,9 @@ def _name_index(_registry_version: str) -> _NameIndex:
     for pk, *names in rows.iterator(chunk_size=5000):
         last_ru, last_be, first_ru, first_be = names
         for surname in {last_ru, last_be} - {None, ""}:
-            stem = surname_stem(surname)
-            if len(stem) >= MIN_NAME_STEM:
-                by_stem.setdefault(stem, set()).add(pk)
+            for stem in surname_stems(surname):
+                if len(stem) >= MIN_NAME_STEM:
+                    by_stem.setdefault(stem, set()).add(pk)
         first_names[pk] = frozenset().union(
             *(_first_name_stems(fold(n).lower()) for n in (first_ru, first_be) if n)
         )

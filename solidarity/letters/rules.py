@@ -9,6 +9,8 @@ rule bumps `VERSION` (in the shared cache), so every process recompiles on its n
 import bisect
 import json
 import re
+import re._constants as _constants
+import re._parser as _parser
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -245,10 +247,15 @@ def _alternates_at_top_level(pattern: str) -> bool:
 def _alternatives(terms: list[str]) -> str:
     """One pattern of many terms. The word-start check that nearly every term begins with is
     asked once, before the alternatives: most positions in a text are not a word's start, and there
-    the whole pattern fails at once instead of trying every term (about 5x faster on letters)."""
+    the whole pattern fails at once instead of trying every term (about 5x faster on letters).
+    Terms whose first character is a letter or digit are asked one more check first, that one
+    stands there (a text of twenty thousand dashes is twenty thousand word starts)."""
     at_word_start = [t[len(WORD_START) :] for t in terms if t.startswith(WORD_START)]
     anywhere = [t for t in terms if not t.startswith(WORD_START)]
-    parts = [f"{WORD_START}(?:{_by_first_letter(at_word_start)})"] if at_word_start else []
+    wordy = [t for t in at_word_start if _begins_with_a_word_character(t)]
+    others = [f"(?:{t})" for t in at_word_start if not _begins_with_a_word_character(t)]
+    starts = ([rf"(?=\w)(?:{_by_first_letter(wordy)})"] if wordy else []) + others
+    parts = [f"{WORD_START}(?:{'|'.join(starts)})"] if starts else []
     parts += [f"(?:{t})" for t in anywhere]
     return "|".join(parts)
 
@@ -261,12 +268,48 @@ def _by_first_letter(patterns: list[str]) -> str:
     others = []
     for pattern in patterns:
         first = pattern[:1]
-        if first.isalnum():
+        if first.isalnum() and pattern[1:2] not in ("*", "+", "?", "{"):  # not a repeated letter
             grouped.setdefault(first.lower(), []).append(pattern[1:])
         else:
             others.append(f"(?:{pattern})")
     letters = [f"{first}(?:{'|'.join(rests)})" for first, rests in grouped.items()]
     return "|".join(letters + others)
+
+
+def _begins_with_a_word_character(pattern: str) -> bool:
+    """Whether every match of `pattern` begins with a letter, a digit or _ (read from the parsed
+    expression; False where unsure)."""
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return False
+    return _first_is_word(list(parsed))
+
+
+def _first_is_word(items) -> bool:
+    for op, av in items:
+        if op in (_constants.ASSERT, _constants.ASSERT_NOT, _constants.AT):
+            continue  # takes no character
+        if op is _constants.LITERAL:
+            return chr(av).isalnum() or chr(av) == "_"
+        if op is _constants.IN:
+            return all(_word_class_item(item_op, item_av) for item_op, item_av in av)
+        if op is _constants.SUBPATTERN:
+            return _first_is_word(list(av[3]))
+        if op is _constants.BRANCH:
+            return all(_first_is_word(list(branch)) for branch in av[1])
+        if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT):
+            return av[0] > 0 and _first_is_word(list(av[2]))
+        return False
+    return False
+
+
+def _word_class_item(op, av) -> bool:
+    if op is _constants.LITERAL:
+        return chr(av).isalnum() or chr(av) == "_"
+    if op is _constants.RANGE:
+        return all(chr(code).isalnum() for code in av)
+    return op is _constants.CATEGORY and av is _constants.CATEGORY_WORD
 
 
 def country_file(country: str) -> dict:

@@ -4,6 +4,7 @@ cookie holds a token only this server can make, not the codename."""
 
 import datetime
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,9 @@ def test_a_visit_leaves_no_session_on_the_server_and_nothing_that_dates_it_finer
     stored = every_key_and_value()
     assert not any("session" in key for key in stored)
     for secret in (friend.key_hash, codenames.calendar_token(codename), *codename.split()):
-        assert not any(secret in key or secret.encode() in value for key, value in stored.items())
+        # Whole words: a codename's "ion" is no leak in a key named "...-version".
+        found = re.compile(rf"(?<![^\W\d_]){re.escape(secret)}(?![^\W\d_])".encode())
+        assert not any(found.search(key.encode()) or found.search(value) for key, value in stored.items())
 
 
 def test_a_staff_session_lives_only_in_its_cookie_and_a_new_password_ends_every_copy(verified_client, editor):

@@ -43,7 +43,7 @@ def test_a_warm_everyday_letter_passes(rules):
         ("Привет! Посмотри сериал на Netflix, когда выйдешь.", "latin"),
         ("Привет 😀 как ты?", "emoji"),
         ("Привет! Как ты? Скучаем)))", "emoji"),
-        ("Передаю привет из ЖКХ", "abbreviation"),
+        ("Передаю привет от ЗВ и КП", "abbreviation"),
         ("Все говорят о выборах президента.", "politics"),
         ("Говорят, скоро мобилизация.", "war"),
         ("Твой адвокат говорит, что апелляцию рассмотрят весной.", "case"),
@@ -343,3 +343,29 @@ def test_a_plain_surname_that_may_be_a_family_or_a_word_is_a_note_that_stops_not
     assert [f.rule for f in result.findings] == ["surname"]
     assert result.ok and "political prisoner" in result.findings[0].message
     assert checker.explain(result) == "Nothing found that would stop this letter."
+
+
+def test_an_abbreviation_every_reader_knows_is_a_note_and_an_unknown_one_must_change(rules):
+    result = checker.check("Мама ходила в поликлинику на УЗИ, а потом в ЦУМе купила шарф.")
+    assert [f.rule for f in result.findings] == ["known_abbreviation", "known_abbreviation"]
+    assert result.ok
+    assert rules_of("Передай привет всем из ПП и ЗВ.") == ["abbreviation", "abbreviation"]
+
+
+def test_a_surname_whose_vowel_drops_and_belarusian_diminutives_are_found(rules):
+    prisoner(first_name_ru="Павел", last_name_ru="Заяц", first_name_be="Павел", last_name_be="Заяц")
+    prisoner(first_name_ru="Сергей", last_name_ru="Мельник", first_name_be="Сяргей", last_name_be="Мельнік")
+    assert rules_of("Встретила маму Паши Зайца в магазине.") == ["prisoner_name"]
+    assert rules_of("Бачыла жонку Сярожы Мельніка ў Гродне.") == ["prisoner_name"]
+    assert checker.check("В лесу мы видели зайца и белку.").ok
+
+
+def test_joined_terms_keep_their_meaning_whatever_letter_or_sign_they_begin_with(rules):
+    ruleset = RuleSet.objects.get(country="BY")
+    Rule.objects.create(
+        ruleset=ruleset, category=Rule.Category.POLITICS, terms="re:(?<!\\w)ко+тик\nre:(?<!\\w)№\\d+\nслон"
+    )
+    assert rules_of("Наш коооотик спит.") == ["politics"]  # a repeated first letter
+    assert rules_of("Дом №7 стоит.") == ["politics"]  # a sign first, at a word start
+    assert rules_of("---слон---") == ["politics"]
+    assert rules_of("Суперслон и кот.") == []

@@ -15,7 +15,11 @@ prisoner's surname...), half with the problems censors destroy letters for.
 - `corpus-blind-5.json`: 80 more by a fifth writer, measured once after the rules had learned from
   the first four (82.5%, 12.5%: referees taken for judges, everyday freedom), then learned from.
 - `corpus-blind-6.json`: 80 more by a sixth writer, measured once after the rules had learned from
-  the first five (75.0%, 20.0%): below the goal, and not yet learned from.
+  the first five (75.0%, 20.0%: everyday capitals such as УЗИ, a joking verdict on a cake, a hockey
+  referee, songs by their lines, hints such as "ну ты понял"), then learned from (97.5%, 7.5%).
+- `corpus-blind-7.json`: 80 more by a seventh writer, measured once after the rules had learned from
+  the first six (82.5%, 17.5%) and kept unlearned: the checker's figure on letters it was not
+  written for, which every earlier blind corpus put between 75% and 87.5% caught.
 
 Run with -s to see the rates per corpus and per category."""
 
@@ -35,12 +39,15 @@ CORPORA = [
     "corpus-blind-4.json",
     "corpus-blind-5.json",
     "corpus-blind-6.json",
+    "corpus-blind-7.json",
 ]
 MIN_PROBLEMS_FLAGGED = 0.95
 MAX_CLEAN_FLAGGED = 0.05
-# The corpus measured last, before any rule learned from it, stands below the goal (issue 21): the
-# checker may not fall below where it stood when it was measured.
-MEASURED_SHORT = {"corpus-blind-6.json": (0.75, 0.20)}
+# Where a corpus stands below the goal (issue 21), the checker may not fall below where it stands.
+# The sixth, learned from, keeps three false alarms: a pet rabbit named like a prisoner, a
+# grandfather's letters from the front (1944), a school-leaver's summer "freedom".
+# The seventh, never learned from, holds the figure it was measured at.
+MEASURED_SHORT = {"corpus-blind-6.json": (0.95, 0.075), "corpus-blind-7.json": (0.825, 0.175)}
 
 
 def _person(names: dict):
