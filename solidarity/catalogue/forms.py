@@ -185,7 +185,10 @@ class PeopleFilter(forms.Form):
         """People in the chosen order; with a name query, best match first (and the ranking)."""
         data = self.valid_filters()
         if data.get("q"):
-            ranked = [hit.pk for hit in search.search_people(data["q"], limit=SEARCH_LIMIT)]
+            held_only = (data.get("status") or "now") == "now"  # the index knows who is held
+            ranked = [
+                hit.pk for hit in search.search_people(data["q"], limit=SEARCH_LIMIT, held_only=held_only)
+            ]
             return (people.filter(AmongIds("pk", ranked)) if ranked else people.none()), ranked
         sort = data.get("sort") or "newest"
         if sort == "name":

@@ -19,7 +19,6 @@ The index lives in each process's memory and is made again when the registry's v
 gives the same results on SQLite and PostgreSQL.
 """
 
-import heapq
 import re
 from array import array
 from bisect import bisect_left
@@ -95,12 +94,15 @@ class Index:
     """Folded words of every published person and facility, and who has each. Built in sets, kept
     in arrays of ids: a set of one id weighs twenty-seven times its eight bytes in an array, and a
     file of arrays reads back without an integer object per id and word (a tuple would make one
-    each)."""
+    each). Who is held now has postings of their own as well: a search among them (the list's and
+    the API's default) reads a fiftieth of the postings at 50,000 people."""
 
     version: str
     vocabulary: list[str] = field(default_factory=list)  # sorted, for prefixes and edit distance
     people: dict[str, array] = field(default_factory=dict)
-    surnames: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    surname_of: dict[str, array] = field(default_factory=dict)  # whose surname the word is
+    held_people: dict[str, array] = field(default_factory=dict)  # the same, of the held only
+    held_surname_of: dict[str, array] = field(default_factory=dict)
     facilities: dict[str, array] = field(default_factory=dict)
     held: set[int] = field(default_factory=set)  # political prisoners now, shown first on ties
     short_surnames: list[str] = field(default_factory=list)  # of at most SHORT_SURNAME letters
@@ -109,7 +111,7 @@ class Index:
 def _build(version: str) -> Index:
     index = Index(version=version)
     people: dict[str, set[int]] = defaultdict(set)
-    surnames: dict[int, set[str]] = defaultdict(set)
+    surname_of: dict[str, set[int]] = defaultdict(set)
     facilities: dict[str, set[int]] = defaultdict(set)
     codes = [code for code, _name in settings.LANGUAGES]
     columns = [f"{part}_{code}" for part in ("first_name", "patronymic", "last_name") for code in codes]
@@ -119,7 +121,7 @@ def _build(version: str) -> Index:
             for word in words(row[column]):
                 people[word].add(pk)
                 if column.startswith("last_name"):
-                    surnames[pk].add(word)
+                    surname_of[word].add(pk)
         if row["status"] == Status.POLITICAL_PRISONER:
             index.held.add(pk)
     facility_columns = [f"{part}_{code}" for part in ("name", "city") for code in codes]
@@ -129,12 +131,17 @@ def _build(version: str) -> Index:
                 facilities[word].add(row["pk"])
     index.vocabulary = sorted(people.keys() | facilities.keys())
     spelled = {word: word for word in index.vocabulary}  # one string per word, wherever it is used
-    index.people = {spelled[word]: array("q", pks) for word, pks in people.items()}
-    index.facilities = {spelled[word]: array("q", pks) for word, pks in facilities.items()}
-    index.surnames = {pk: tuple(spelled[word] for word in found) for pk, found in surnames.items()}
-    index.short_surnames = sorted(
-        {word for surnames in index.surnames.values() for word in surnames if len(word) <= SHORT_SURNAME}
-    )
+
+    def postings(found: dict[str, set[int]], among: set[int] | None = None) -> dict[str, array]:
+        kept = {word: pks & among if among is not None else pks for word, pks in found.items()}
+        return {spelled[word]: array("q", sorted(pks)) for word, pks in kept.items() if pks}
+
+    index.people = postings(people)
+    index.surname_of = postings(surname_of)
+    index.held_people = postings(people, index.held)
+    index.held_surname_of = postings(surname_of, index.held)
+    index.facilities = postings(facilities)
+    index.short_surnames = sorted(word for word in index.surname_of if len(word) <= SHORT_SURNAME)
     return index
 
 
@@ -183,52 +190,70 @@ class Hit:
     score: float
 
 
+def _scores(index: Index, word: str, postings: dict[str, array], surname_of: dict[str, array]) -> dict:
+    """Who matches one query word, and how well: the best of their words' scores, a surname's a
+    little more than a first name's. Applied from the lowest score up, so the best one stays; each
+    posting list goes into the dict in one call (in C), not id by id."""
+    weighted = []
+    for candidate, score in _matches(index, word).items():
+        weighted.append((score, postings.get(candidate, ())))
+        weighted.append((score + 0.05, surname_of.get(candidate, ())))
+    weighted.sort(key=lambda pair: pair[0])
+    scores: dict[int, float] = {}
+    for score, pks in weighted:
+        scores.update(dict.fromkeys(pks, score))
+    return scores
+
+
 def _rank(
-    postings: dict[str, set[int]],
     query_words: list[str],
     index: Index,
     limit: int | None,
-    surnames: dict[int, set[str]] | None = None,
+    postings: dict[str, array],
+    surname_of: dict[str, array] | None = None,
+    first: set[int] = frozenset(),
 ) -> list[Hit]:
-    per_word: list[dict[int, float]] = []
-    for word in query_words:
-        scores: dict[int, float] = {}
-        for candidate, score in _matches(index, word).items():
-            for pk in postings.get(candidate, ()):
-                # A surname match says a little more than a first name's.
-                weighted = score + 0.05 if surnames and candidate in surnames.get(pk, ()) else score
-                if weighted > scores.get(pk, 0):
-                    scores[pk] = weighted
-        per_word.append(scores)
-    totals: dict[int, float] = defaultdict(float)
-    matched: dict[int, int] = defaultdict(int)
-    for scores in per_word:
-        for pk, score in scores.items():
-            totals[pk] += score
-            matched[pk] += 1
-    if not totals:
-        return []
-    # Every word should match; if none does for everyone (a stray word), the most words win.
-    best = max(matched.values())
-    found = [pk for pk, count in matched.items() if count == best]
+    per_word = [_scores(index, word, postings, surname_of or {}) for word in query_words]
+    if len(per_word) == 1:
+        totals = per_word[0]  # every match matched every word
+        found = list(totals)
+    else:
+        totals = defaultdict(float)
+        matched: dict[int, int] = defaultdict(int)
+        for scores in per_word:
+            for pk, score in scores.items():
+                totals[pk] += score
+                matched[pk] += 1
+        if not totals:
+            return []
+        # Every word should match; if none does for everyone (a stray word), the most words win.
+        best = max(matched.values())
+        found = [pk for pk, count in matched.items() if count == best]
+    # Best score first; on a tie, those in `first` (who is held now), then the older record. A short
+    # prefix matches tens of thousands at scale: they are grouped by score (a handful of values)
+    # and only the groups that reach `limit` are sorted.
+    by_score: dict[float, list[int]] = defaultdict(list)
+    for pk in found:
+        by_score[totals[pk]].append(pk)
+    ranked: list[Hit] = []
+    for score in sorted(by_score, reverse=True):
+        group = by_score[score]
+        ordered = sorted(pk for pk in group if pk in first) + sorted(pk for pk in group if pk not in first)
+        ranked += (Hit(pk, score) for pk in ordered)
+        if limit and len(ranked) >= limit:
+            return ranked[:limit]
+    return ranked
 
-    def order(pk: int) -> tuple:
-        return (-totals[pk], pk not in index.held, pk)
 
-    # A short prefix matches tens of thousands at scale: only the best `limit` of them are sorted.
-    ranked = (
-        heapq.nsmallest(limit, found, key=order) if limit and limit < len(found) else sorted(found, key=order)
-    )
-    return [Hit(pk, totals[pk]) for pk in ranked]
-
-
-def search_people(query: str, limit: int | None = None) -> list[Hit]:
-    """Published people matching the query, best first."""
+def search_people(query: str, limit: int | None = None, *, held_only: bool = False) -> list[Hit]:
+    """Published people matching the query, best first; `held_only`: among those held now."""
     query_words = words(query)
     if not query_words:
         return []
     index = current_index()
-    return _rank(index.people, query_words, index, limit, index.surnames)
+    if held_only:
+        return _rank(query_words, index, limit, index.held_people, index.held_surname_of)  # all held
+    return _rank(query_words, index, limit, index.people, index.surname_of, index.held)
 
 
 def search_facilities(query: str, limit: int | None = None) -> list[Hit]:
@@ -237,4 +262,4 @@ def search_facilities(query: str, limit: int | None = None) -> list[Hit]:
     if not query_words:
         return []
     index = current_index()
-    return _rank(index.facilities, query_words, index, limit)
+    return _rank(query_words, index, limit, index.facilities)

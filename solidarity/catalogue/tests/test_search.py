@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from solidarity.catalogue.search import search_facilities, search_people, skeleton, words
@@ -174,3 +176,32 @@ def test_a_three_letter_typo_reaches_only_short_surnames_and_ranks_below_what_ma
     assert (
         search_people("Pal") == []
     )  # one edit from Pavel's start, but no first name forgives a typo this short
+
+
+@pytest.mark.django_db
+def test_a_search_among_the_held_finds_only_them_in_the_same_order(people):
+    released = prisoner(
+        first_name_en="Viktar",
+        last_name_en="Babaryka",
+        last_name_ru="Бабарико",
+        last_name_be="Бабарыка",
+        released=datetime.date(2022, 1, 5),
+    )
+    everyone = [hit.pk for hit in search_people("Viktar")]
+    held = [hit.pk for hit in search_people("Viktar", held_only=True)]
+    assert released.pk in everyone
+    assert held == [pk for pk in everyone if pk != released.pk]
+    assert held == [people["babaryka"].pk, people["other"].pk]
+
+
+@pytest.mark.django_db
+def test_a_name_query_with_the_default_status_ranks_only_the_held(client, people, monkeypatch):
+    """Released namesakes who match better do not take the ranked places of the held: with the
+    default status, the list and the API rank among the held alone."""
+    monkeypatch.setattr("solidarity.catalogue.forms.SEARCH_LIMIT", 2)
+    for _ in range(3):
+        prisoner(first_name_en="Viktar", last_name_en="Viktar", released=datetime.date(2022, 1, 5))
+    found = client.get("/api/v1/people", {"q": "Viktar"}).json()
+    assert [item["id"] for item in found["items"]] == [people["babaryka"].pk, people["other"].pk]
+    assert found["count"] == 2
+    assert client.get("/api/v1/people", {"q": "Viktar", "status": "released"}).json()["count"] == 2
